@@ -1,0 +1,90 @@
+"""Reading source notebooks and deriving their student versions (nbgrader's preprocessors,
+in-process, so a release needs no gradebook and no `nbgrader` process start)."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import nbformat
+
+# What `nbgrader generate_assignment` runs, less the steps that need a gradebook or a course
+# folder (IncludeHeaderFooter, InstantiateTests, SaveCells). Order matters: see nbgrader's
+# GenerateAssignment (checksums before and after hidden tests are cleared).
+_RELEASE_STEPS = ("LockCells", "ClearSolutions", "ClearOutput", "CheckCellMetadata",
+                  "ComputeChecksums", "ClearHiddenTests", "ClearMarkScheme", "ComputeChecksums",
+                  "CheckCellMetadata")
+
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def read(path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_answer(cell) -> bool:
+    return cell.cell_type == "code" and bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_test(cell) -> bool:
+    return cell.cell_type == "code" and bool(nbgrader_meta(cell).get("grade"))
+
+
+def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The release version: solutions replaced by stubs, hidden tests and outputs removed."""
+    from nbgrader import preprocessors
+
+    nb = copy.deepcopy(nb)
+    resources = {"language": "python"}
+    for step in _RELEASE_STEPS:
+        nb, resources = getattr(preprocessors, step)().preprocess(nb, resources)
+    return nb
+
+
+def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Outputs and execution counts removed, everything else (nbgrader metadata, tags) kept."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def write(nb: nbformat.NotebookNode, path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+
+
+def parameters(nb: nbformat.NotebookNode) -> dict:
+    """The names assigned in the cell tagged ``parameters``, with their literal values."""
+    import ast
+
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            values = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                    values[node.targets[0].id] = ast.literal_eval(node.value)
+            return values
+    return {}
+
+
+METRIC_MIME = "application/vnd.course.metric+json"
+
+
+def metrics(nb: nbformat.NotebookNode) -> dict:
+    """The headline metrics an executed notebook reported with ``course.metrics.headline``."""
+    found = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}).get(METRIC_MIME)
+            if data:
+                found[data["name"]] = json.loads(data) if isinstance(data, str) else dict(data)
+    return found

@@ -1,0 +1,111 @@
+"""Execute source notebooks with papermill, in-process and in parallel.
+
+One thread per running notebook drives its own kernel (a separate process), so `jobs` notebooks
+run at once without one papermill process start per notebook.
+"""
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import notebook as nbtools
+from .syllabus import ROOT, Day
+
+RUNS = ROOT / "runs"
+
+
+@dataclass
+class Result:
+    day: Day
+    ok: bool
+    seconds: float                   # wall time, kernel start included
+    kernel_seconds: float = 0.0      # kernel start and papermill's own work
+    import_seconds: float = 0.0      # the day's set-up cell (imports)
+    metrics: dict = field(default_factory=dict)
+    error: str = ""                  # "cell 12 (softmax_values): AssertionError: ..."
+    output: Path | None = None
+
+    @property
+    def compute_seconds(self) -> float:
+        return max(0.0, self.seconds - self.kernel_seconds - self.import_seconds)
+
+    @property
+    def headline(self) -> str:
+        return ", ".join(f"{m['name']} {m['value']:.4g}{m.get('unit', '')}"
+                         for m in self.metrics.values())
+
+
+def kernel_env(jobs: int, record_progress: bool = False) -> dict:
+    """Environment for the kernels: progress recording off unless asked, and the cores shared."""
+    env = {"COURSE_PROGRESS": "on" if record_progress else "off", "MPLBACKEND": "agg"}
+    threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        env.setdefault(name, str(threads))
+    return env
+
+
+def _cell_seconds(cell) -> float:
+    return float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0)
+
+
+def execute(day: Day, *, fast: bool = True, device: str = "auto", seed: int = 0,
+            output_dir: Path | None = RUNS, timeout: int = 600, kernel: str | None = None) -> Result:
+    """Run one day's source notebook and collect its status, timings and headline metrics."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    output = Path(output_dir) / f"{day.name}.ipynb" if output_dir else None
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    error, nb = "", None
+    try:
+        nb = pm.execute_notebook(
+            str(day.notebook), str(output) if output else None,
+            parameters={"fast": fast, "device": device, "seed": seed},
+            cwd=str(day.notebook.parent), progress_bar=False, log_output=False,
+            execution_timeout=timeout, kernel_name=kernel)
+    except PapermillExecutionError as err:
+        error = _describe_failure(day, err, output)
+    except Exception as err:  # a kernel that died, a timeout, a broken notebook file
+        error = f"{type(err).__name__}: {str(err).strip().splitlines()[0] if str(err).strip() else ''}"
+    seconds = time.perf_counter() - start
+    if nb is None and output and output.exists():
+        nb = nbtools.read(output)
+    result = Result(day, not error, seconds, error=error, output=output)
+    if nb is not None:
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        result.import_seconds = next((_cell_seconds(c) for c in code
+                                      if nbtools.nbgrader_meta(c).get("grade_id") == "setup"), 0.0)
+        result.kernel_seconds = max(0.0, seconds - sum(_cell_seconds(c) for c in code))
+        result.metrics = nbtools.metrics(nb)
+    return result
+
+
+def _describe_failure(day: Day, err, output) -> str:
+    where = f"cell {err.cell_index}"
+    if output and output.exists():
+        cell = nbtools.read(output).cells[err.cell_index]
+        grade_id = nbtools.nbgrader_meta(cell).get("grade_id")
+        if grade_id:
+            where += f" ({grade_id})"
+    evalue = str(err.evalue).strip().splitlines()
+    return f"{where}: {err.ename}: {evalue[0] if evalue else ''}"
+
+
+def execute_many(days, *, jobs: int = 1, record_progress: bool = False, on_result=None,
+                 **options) -> list[Result]:
+    """Run several days, `jobs` at a time; results in the order of `days`."""
+    os.environ.update(kernel_env(jobs, record_progress))
+    results = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(execute, day, **options): day for day in days}
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.day.number] = result
+            if on_result:
+                on_result(result)
+    return [results[d.number] for d in days]
