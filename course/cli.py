@@ -12,6 +12,7 @@ COMMANDS = {
     "list": "listing",
     "run": "execute",
     "release": "release",
+    "verify": "verify",
 }
 
 

@@ -86,5 +86,6 @@ def metrics(nb: nbformat.NotebookNode) -> dict:
         for out in cell.get("outputs", []):
             data = out.get("data", {}).get(METRIC_MIME)
             if data:
-                found[data["name"]] = json.loads(data) if isinstance(data, str) else dict(data)
+                data = json.loads(data) if isinstance(data, str) else dict(data)
+                found[data["name"]] = data
     return found

@@ -52,8 +52,10 @@ def _cell_seconds(cell) -> float:
 
 
 def execute(day: Day, *, fast: bool = True, device: str = "auto", seed: int = 0,
-            output_dir: Path | None = RUNS, timeout: int = 600, kernel: str | None = None) -> Result:
-    """Run one day's source notebook and collect its status, timings and headline metrics."""
+            output_dir: Path | None = RUNS, timeout: int = 600, kernel: str | None = None,
+            path: Path | None = None) -> Result:
+    """Run one day's source notebook (or ``path``) and collect its status, timings and metrics."""
+    path = Path(path or day.notebook)
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -64,9 +66,9 @@ def execute(day: Day, *, fast: bool = True, device: str = "auto", seed: int = 0,
     error, nb = "", None
     try:
         nb = pm.execute_notebook(
-            str(day.notebook), str(output) if output else None,
+            str(path), str(output) if output else None,
             parameters={"fast": fast, "device": device, "seed": seed},
-            cwd=str(day.notebook.parent), progress_bar=False, log_output=False,
+            cwd=str(path.parent), progress_bar=False, log_output=False,
             execution_timeout=timeout, kernel_name=kernel)
     except PapermillExecutionError as err:
         error = _describe_failure(day, err, output)
@@ -88,8 +90,10 @@ def execute(day: Day, *, fast: bool = True, device: str = "auto", seed: int = 0,
 def _describe_failure(day: Day, err, output) -> str:
     where = f"cell {err.cell_index}"
     if output and output.exists():
-        cell = nbtools.read(output).cells[err.cell_index]
-        grade_id = nbtools.nbgrader_meta(cell).get("grade_id")
+        # papermill puts an error banner above the cells: find the failed cell by its output.
+        failed = [c for c in nbtools.read(output).cells
+                  if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+        grade_id = nbtools.nbgrader_meta(failed[0]).get("grade_id") if failed else None
         if grade_id:
             where += f" ({grade_id})"
     evalue = str(err.evalue).strip().splitlines()

@@ -136,7 +136,7 @@ def get_day(spec: int | str | Day) -> Day:
     if isinstance(spec, Day):
         return spec
     text = str(spec).strip().lower()
-    match = re.fullmatch(r"(?:day)?0*(\d+)", text) or re.fullmatch(r"day0*(\d+)-.*", text)
+    match = re.fullmatch(r"(?:day)?0*(\d+)", text)
     for day in DAYS:
         if (match and int(match.group(1)) == day.number) or text in (day.slug, day.name):
             return day

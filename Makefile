@@ -1,0 +1,47 @@
+# 100 Days of Deep Learning. Two commands: `make lab` (learn) and `make test` (check everything).
+# Both set up first; the set-up is idempotent (a second run reuses the venv).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.course-installed
+TORCH  := torch==2.13.0
+WORKSPACE ?= workspace
+JOBS   ?= 2
+
+.PHONY: setup lab test bench workspace clean help
+
+help:
+	@echo "make lab    set up and open JupyterLab on your workspace (student notebooks)"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make bench  time every day (fast mode) and report full-mode metrics"
+	@echo "make setup  set up only: .venv, the course package, the kernel, the workspace"
+
+# The venv, with torch pinned here (the package itself only asks for a range).
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(TORCH)
+	$(PY) -m pip install --quiet -e '.[lab,dev]' $(TORCH)
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (100 Days)" >/dev/null
+	touch $@
+
+setup: $(STAMP) workspace
+
+# Student versions of every written day; notebooks the learner already has are kept as they are.
+workspace: $(STAMP)
+	@$(VENV)/bin/course release --to $(WORKSPACE) | grep -v ' kept ' || true
+
+# JupyterLab on the workspace (never the source notebooks, which hold the solutions), Day 01 open.
+lab: setup
+	cd $(WORKSPACE) && $(abspath $(VENV))/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) \
+		$$(ls -d day01-*/day01-*.ipynb 2>/dev/null | head -n 1)
+
+test: setup
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup
+
+bench: setup
+	$(PY) bench/run_days.py
+
+clean:
+	rm -rf $(VENV) runs bench/out .pytest_cache

@@ -1,0 +1,30 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = Path(__file__).resolve().parent / "files"
+
+# Test runs never write into a learner's progress store, and never draw a plot window.
+os.environ["COURSE_PROGRESS"] = "off"
+os.environ.setdefault("MPLBACKEND", "agg")
+
+
+@pytest.fixture
+def files() -> Path:
+    return FILES
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the `course` command line in-process: returns (exit status, stdout, stderr)."""
+    from course.cli import main
+
+    def call(*argv):
+        code = main([str(a) for a in argv])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return call

@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from course.checks import (check_close, check_dtype, check_gradient, check_scalar, check_shape,
+                           check_type, check_unchanged, numeric_gradient, numeric_gradient_array,
+                           rel_error)
+
+
+def test_rel_error():
+    assert rel_error([1.0, 2.0], [1.0, 2.0]) == 0
+    assert rel_error([1.0], [1.1]) == pytest.approx(0.1 / 2.1)
+    assert rel_error([], []) == 0
+    with pytest.raises(ValueError):
+        rel_error([1.0], [1.0, 2.0])
+
+
+def test_check_shape_names_variable_expected_and_mistake():
+    check_shape("b", np.zeros((1, 1)), (1, 1))
+    with pytest.raises(AssertionError, match=r"`b` should have shape \(1, 1\), got \(4, 1\)"):
+        check_shape("b", np.zeros((4, 1)), (1, 1))
+    with pytest.raises(AssertionError, match="transposed"):
+        check_shape("W", np.zeros((3, 2)), (2, 3))
+    with pytest.raises(AssertionError, match="keepdims"):
+        check_shape("s", np.zeros(3), (3, 1))
+    with pytest.raises(AssertionError, match="forget to `return`"):
+        check_shape("s", None, (3, 1))
+
+
+def test_check_close_points_at_first_mismatch_and_known_mistakes():
+    check_close("x", [1.0, 2.0], [1.0, 2.0 + 1e-9])
+    with pytest.raises(AssertionError, match=r"at index \(1,\): expected 2, got 3 \(1 of 2"):
+        check_close("x", [1.0, 3.0], [1.0, 2.0])
+    with pytest.raises(AssertionError, match="sign is flipped"):
+        check_close("x", [-1.0], [1.0], mistakes={"the sign is flipped.": [-1.0]})
+    with pytest.raises(AssertionError, match="NaN"):
+        check_close("x", [np.nan], [1.0])
+
+
+def test_check_scalar_refuses_arrays():
+    check_scalar("loss", np.float64(0.5), 0.5)
+    with pytest.raises(AssertionError, match="single number"):
+        check_scalar("loss", np.array([0.5, 0.5]), 0.5)
+    with pytest.raises(AssertionError, match="mean"):
+        check_scalar("loss", 0.25, 0.5, mistakes={"that is the mean.": 0.25})
+
+
+def test_type_dtype_unchanged():
+    check_type("x", 1.0, float)
+    with pytest.raises(AssertionError, match="should be a float, got str"):
+        check_type("x", "1", float)
+    check_dtype("x", np.zeros(2), "f")
+    with pytest.raises(AssertionError, match="floating point"):
+        check_dtype("x", np.zeros(2, dtype=int), "f")
+    with pytest.raises(AssertionError, match="in place"):
+        check_unchanged("x", np.zeros(2), np.ones(2))
+
+
+def test_numeric_gradient_matches_known_derivatives():
+    x = np.array([[0.5, -1.0], [2.0, 0.1]])
+    grad = numeric_gradient(lambda z: np.sum(z ** 3), x)
+    check_gradient("d sum(x^3)", 3 * x ** 2, grad, tol=1e-8)
+    df = np.array([[1.0, 2.0], [3.0, 4.0]])
+    check_gradient("tanh backward", (1 - np.tanh(x) ** 2) * df,
+                   numeric_gradient_array(np.tanh, x, df), tol=1e-8)
+    with pytest.raises(AssertionError, match="relative error"):
+        check_gradient("wrong", 2 * x, grad)
+    with pytest.raises(TypeError):
+        numeric_gradient(np.sum, np.zeros(2, dtype=np.float32))

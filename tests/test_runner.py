@@ -1,0 +1,30 @@
+from course.runner import execute, kernel_env
+from course.syllabus import get_day
+
+
+def test_a_failing_cell_is_named(files, tmp_path):
+    result = execute(get_day(1), path=files / "fails.ipynb", output_dir=tmp_path)
+    assert not result.ok
+    assert "fails_here" in result.error and "ValueError: planted failure" in result.error
+    assert (tmp_path / "day01-numpy.ipynb").exists()  # kept for a look at the outputs
+
+
+def test_a_broken_notebook_file_is_an_error_not_a_crash(tmp_path):
+    bad = tmp_path / "broken.ipynb"
+    bad.write_text("{not json")
+    result = execute(get_day(1), path=bad, output_dir=None)
+    assert not result.ok and result.error
+
+
+def test_timings_split_kernel_imports_and_compute(files):
+    result = execute(get_day(1), path=files / "good.ipynb", output_dir=None)
+    assert result.ok, result.error
+    assert result.seconds >= result.kernel_seconds > 0
+    assert result.import_seconds >= 0 and result.compute_seconds >= 0
+
+
+def test_kernel_env_turns_progress_off_and_shares_cores():
+    env = kernel_env(jobs=2)
+    assert env["COURSE_PROGRESS"] == "off"
+    assert int(env.get("OMP_NUM_THREADS", "1")) >= 1
+    assert kernel_env(1, record_progress=True)["COURSE_PROGRESS"] == "on"

@@ -1,0 +1,42 @@
+import pytest
+
+from course.syllabus import DAYS, UnknownDay, available_days, docstring, get_day, select
+
+
+def test_days_are_numbered_in_order_with_unique_slugs():
+    assert [d.number for d in DAYS] == list(range(1, len(DAYS) + 1))
+    assert len({d.slug for d in DAYS}) == len(DAYS)
+    assert all(d.title and d.topics for d in DAYS)
+
+
+@pytest.mark.parametrize("spec", [1, "1", "01", "day01", "Day1", "day01-numpy", "numpy", " 001 "])
+def test_day_specs(spec):
+    assert get_day(spec).number == 1
+
+
+@pytest.mark.parametrize("spec", ["0", "101", "day", "nump", "day01-other", ""])
+def test_unknown_day_lists_valid_ones(spec):
+    with pytest.raises(UnknownDay, match=r"Days with notebooks: 1 \(numpy\)"):
+        get_day(spec)
+
+
+def test_select_defaults_to_written_days_and_refuses_unwritten_ones():
+    assert select([]) == available_days()
+    assert select(["1", "day01"]) == [get_day(1)]
+    unwritten = next(d for d in DAYS if not d.available)
+    with pytest.raises(UnknownDay, match="Not written yet"):
+        select([unwritten.number])
+
+
+def test_exercises_and_points_are_read_from_the_notebook():
+    day = get_day(1)
+    ids = [e.grade_id for e in day.exercises]
+    assert ids[0] == "sigmoid_values" and len(ids) == len(set(ids)) >= 4
+    assert day.points == sum(e.points for e in day.exercises) > 0
+    assert all(e.summary for e in day.exercises)
+
+
+def test_docstring_first_line():
+    assert docstring('"""Checks a thing."""\nx = 1') == "Checks a thing."
+    assert docstring("'''Two\nlines'''") == "Two"
+    assert docstring("x = 1") == ""
