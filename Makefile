@@ -9,7 +9,7 @@ TORCH  := torch==2.13.0
 WORKSPACE ?= workspace
 JOBS   ?= 2
 
-.PHONY: setup lab test bench workspace clean help
+.PHONY: setup lab test bench workspace data student clean help
 
 help:
 	@echo "make lab    set up and open JupyterLab on your workspace (student notebooks)"
@@ -26,7 +26,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (100 Days)" >/dev/null
 	touch $@
 
-setup: $(STAMP) workspace
+setup: $(STAMP) data workspace
+
+# Fashion-MNIST ships in Debian's dataset-fashion-mnist; install it where we can (root on Debian or
+# Ubuntu). Elsewhere the course downloads it once, with checksums, the first time a day needs it.
+FASHION := /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz
+data:
+	@if [ ! -f $(FASHION) ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's dataset-fashion-mnist"; \
+		apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1 || \
+		{ apt-get update -qq >/dev/null && apt-get install -y -qq dataset-fashion-mnist >/dev/null; } || \
+		echo "Could not install dataset-fashion-mnist; days that need Fashion-MNIST will download it."; \
+	fi
+
+# The student versions the Colab badges open: regenerate after changing a day (a test checks).
+student: $(STAMP)
+	$(VENV)/bin/course release --to student --force >/dev/null
 
 # Student versions of every written day; notebooks the learner already has are kept as they are.
 workspace: $(STAMP)
