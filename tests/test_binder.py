@@ -1,0 +1,113 @@
+"""Binder: the environment repo2docker builds from binder/ really runs the course."""
+import ast
+import importlib.metadata
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course import notebook as nbtools
+from course.syllabus import ROOT, available_days
+
+BINDER = ROOT / "binder"
+STDLIB = set(sys.stdlib_module_names)
+PROVIDED_BY_POSTBUILD = {"torch", "course"}
+
+
+def _requirements() -> dict:
+    pins = {}
+    for line in (BINDER / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[re.sub(r"[-_.]+", "-", name.lower())] = version
+    return pins
+
+
+def _imports(source: str) -> set:
+    source = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _distribution(module: str):
+    dists = importlib.metadata.packages_distributions().get(module)
+    return re.sub(r"[-_.]+", "-", dists[0].lower()) if dists else None
+
+
+def test_every_import_of_the_notebooks_and_package_is_pinned_for_binder():
+    modules = set()
+    for day in available_days():
+        for cell in nbtools.read(day.notebook).cells:
+            if cell.cell_type == "code":
+                modules |= _imports(cell.source)
+    for path in (ROOT / "course").rglob("*.py"):
+        modules |= _imports(path.read_text())
+    pins = _requirements()
+    missing = sorted(m for m in modules - STDLIB - PROVIDED_BY_POSTBUILD
+                     if m not in ("google", "IPython") and _distribution(m) not in pins)
+    assert not missing, f"imported but not in binder/requirements.txt: {missing}"
+    assert "ipython" in pins  # IPython is imported by the package
+
+
+def test_package_dependencies_are_all_pinned_for_binder():
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~ \[]", d)[0].lower()) for d in deps}
+    assert names - set(_requirements()) <= {"torch"}, "pin every dependency in binder/requirements.txt"
+    assert "torch==2.13.0" in (BINDER / "postBuild").read_text()
+
+
+@pytest.mark.slow
+def test_binder_environment_builds_and_runs_day01_with_solutions(tmp_path):
+    """As repo2docker does it: a fresh environment, requirements.txt, then postBuild."""
+    repo = tmp_path / "repo"
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, check=True,
+                           capture_output=True, text=True).stdout.split()
+    for name in files:
+        if (ROOT / name).is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            (repo / name).write_bytes((ROOT / name).read_bytes())
+    (repo / "binder" / "postBuild").chmod(0o755)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+           "VIRTUAL_ENV": str(venv), "COURSE_PROGRESS": "off", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("PYTHONPATH", None)
+
+    def sh(*args, **kw):
+        out = subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True, **kw)
+        assert out.returncode == 0, f"{args} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
+        return out
+
+    sh(str(venv / "bin" / "pip"), "install", "--quiet", "-r", "binder/requirements.txt")
+    sh("bash", "binder/postBuild")
+    student = repo / "workspace" / "day01-numpy" / "day01-numpy.ipynb"
+    assert student.exists(), "postBuild did not prepare the workspace"
+    released, source = nbtools.read(student), nbtools.read(ROOT / "notebooks/day01-numpy/day01-numpy.ipynb")
+    for mine, theirs in zip(released.cells, source.cells):
+        if nbtools.is_answer(mine):
+            mine.source = theirs.source  # the learner's filled-in solution
+    filled = tmp_path / "filled.ipynb"
+    nbtools.write(released, filled)
+    sh(str(venv / "bin" / "python"), "-m", "papermill", str(filled), str(tmp_path / "out.ipynb"),
+       "-p", "fast", "True", "--cwd", str(student.parent), timeout=600)
+    executed = json.loads((tmp_path / "out.ipynb").read_text())
+    outputs = json.dumps([c.get("outputs") for c in executed["cells"]])
+    assert "sigmoid_values passed" in outputs and "speedup" in outputs
+    import_check = sh(str(venv / "bin" / "python"), "-c", "import torch, course; print(torch.__version__)")
+    assert import_check.stdout.startswith("2.13.0")
