@@ -8,8 +8,11 @@ __version__ = "0.1.0"
 
 
 def start(day) -> None:
-    """A day's first code cell: check the environment and show the learner's progress."""
+    """A day's first code cell: count failing test cells as attempts and show the learner's
+    progress (a widget that updates itself as test cells pass)."""
     from . import progress
     from .syllabus import get_day
 
-    progress.show(get_day(day))
+    day = get_day(day)
+    progress.watch_failures()
+    progress.show(day)

@@ -13,6 +13,7 @@ COMMANDS = {
     "run": "execute",
     "release": "release",
     "verify": "verify",
+    "progress": "progress",
 }
 
 

@@ -10,7 +10,7 @@ COLAB_DRIVE = Path("/content/drive/MyDrive")
 
 def detect() -> str:
     """One of ``"colab"``, ``"binder"``, ``"lab"`` (a local Jupyter server) or ``"other"``."""
-    if os.environ.get("COLAB_RELEASE_TAG") or importlib.util.find_spec("google.colab") is not None:
+    if os.environ.get("COLAB_RELEASE_TAG") or _has_module("google.colab"):
         return "colab"
     if os.environ.get("BINDER_SERVICE_HOST") or os.environ.get("BINDER_REPO_URL") \
             or os.environ.get("BINDER_LAUNCH_HOST"):
@@ -19,6 +19,13 @@ def detect() -> str:
             or "ipykernel" in os.environ.get("_", "") or _in_kernel():
         return "lab"
     return "other"
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # the parent package ("google") is not installed
+        return False
 
 
 def _in_kernel() -> bool:
