@@ -23,6 +23,7 @@ import threading
 import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -435,9 +436,9 @@ class DayProgress:
     day: Day
     passed: dict[str, date] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def exercises(self):
-        return self.day.exercises
+        return self.day.exercises  # read from the notebook (a stat per call): once is enough
 
     @property
     def total(self) -> int:
@@ -452,7 +453,7 @@ class DayProgress:
 
     @property
     def complete(self) -> bool:
-        return self.total > 0 and self.count == self.total
+        return bool(self.passed) and self.total > 0 and self.count == self.total
 
     @property
     def completed_on(self) -> date | None:
@@ -485,7 +486,18 @@ class Summary:
 
     def day(self, day) -> DayProgress:
         day = get_day(day)
-        return self.days.get(day.number) or DayProgress(day)
+        if day.number not in self.days:
+            self.days[day.number] = DayProgress(day)
+        return self.days[day.number]
+
+    def add(self, event: Event) -> None:
+        """Count one more event (the widget's update after a pass, without asking the store)."""
+        if event.outcome != "passed":
+            return
+        when = event.local_day
+        passed = self.day(event.day).passed
+        passed[event.exercise] = min(passed.get(event.exercise, when), when)
+        self.activity[when] += 1
 
     @property
     def days_complete(self) -> int:
@@ -547,6 +559,8 @@ def journal(summary: Summary) -> str:
 
 HEAT_COLOURS = ("#ebedf0", "#9be9a8", "#40c463", "#30a14e", "#216e39")
 HEAT_LEVELS = (1, 3, 6, 10)  # passes a day at which the next colour starts
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _level(n: int) -> int:
@@ -563,11 +577,13 @@ def heatmap_html(activity, today: date | None = None, weeks: int = 20) -> str:
         d = start + timedelta(days=i)
         n = activity.get(d, 0)
         outline = "outline:1px solid #555;" if d == today else ""
-        tip = f"{d:%a %d %b %Y}: {plural(n, 'exercise')} passed"
+        tip = (f"{_WEEKDAYS[d.weekday()]} {d.day:02d} {_MONTHS[d.month - 1]} {d.year}: "
+               f"{plural(n, 'exercise')} passed")
         squares.append(f'<div title="{tip}" style="{cell}{outline}'
                        f'background:{HEAT_COLOURS[_level(n)]}"></div>')
         if d.weekday() == 0 and d.month != last_month and i // 7 < weeks - 1:
-            months.append(f'<span style="grid-column:{i // 7 + 1} / span 3">{d:%b}</span>')
+            months.append(f'<span style="grid-column:{i // 7 + 1} / span 3">'
+                          f'{_MONTHS[d.month - 1]}</span>')
             last_month = d.month
     grid = ("display:grid;grid-template-rows:repeat(7,11px);grid-auto-flow:column;"
             "grid-auto-columns:11px;gap:2px")
@@ -585,8 +601,8 @@ def heatmap_html(activity, today: date | None = None, weeks: int = 20) -> str:
 
 class _State:
     store: Store | None = None
+    summary: Summary | None = None  # the store's summary as the widgets show it
     views: list = []
-    hook_installed = False
 
 
 _STATE = _State()
@@ -608,7 +624,7 @@ def _session_store(retry: bool = False) -> Store:
         new.add(old.events())  # carry this session's passes over (memory, or a throwaway disk)
     if old is not None:
         old.close()
-    _STATE.store = new
+    _STATE.store, _STATE.summary = new, None
     return new
 
 
@@ -617,7 +633,7 @@ def _forget() -> None:
     global _ENVIRONMENT
     if _STATE.store is not None:
         _STATE.store.close()
-    _STATE.store, _STATE.views, _ENVIRONMENT = None, [], None
+    _STATE.store, _STATE.summary, _STATE.views, _ENVIRONMENT = None, None, [], None
 
 
 def _status_lines(store: Store) -> list[str]:
@@ -688,16 +704,11 @@ class _View:
                                                 width="fit-content", max_width="100%"))
         self.box.add_class("course-progress")
 
-    def update(self, summary: Summary, store: Store) -> None:
-        today = local_today()
-        current = summary.streak(today)
-        flame = "🔥 " if current else ""
+    def update(self, summary: Summary, frame: "_Frame") -> None:
         heading = (f"Day {self.day.number:02d} · {html.escape(self.day.title)}"
                    if self.day else "100 Days of Deep Learning")
         self.title.value = (f'<div style="display:flex;gap:16px;align-items:baseline">'
-                            f'<b style="font-size:110%">{heading}</b>'
-                            f'<span class="course-streak">{flame}{plural(current, "day")} streak'
-                            f' · longest {summary.longest_streak()}</span></div>')
+                            f'<b style="font-size:110%">{heading}</b>{frame.streak}</div>')
         if self.day is not None:
             p = summary.day(self.day)
             self.day_bar.max = max(p.total, p.count, 1)
@@ -706,20 +717,33 @@ class _View:
             total = f" of {p.total}" if p.total else ""
             self.day_text.value = (f'<span class="course-day-count">{p.count}{total} exercises '
                                    f'passed</span>' + (" ✔" if p.complete else ""))
-        self.course_bar.value = summary.days_complete
+        self.course_bar.value = frame.days_complete
         self.course_bar.bar_style = "success"
-        self.course_text.value = (f'<span class="course-days-count">{summary.days_complete} of '
+        self.course_text.value = (f'<span class="course-days-count">{frame.days_complete} of '
                                   f'{len(DAYS)} days complete</span>')
-        self.heatmap.value = heatmap_html(summary.activity, today)
-        lines = _status_lines(store)
+        self.heatmap.value = frame.heatmap
+        self.status.value = frame.status
+        self.box._text = "\n".join([text_line(summary, self.day, frame.today), *frame.lines])
+
+
+class _Frame:
+    """What every widget shows alike, worked out once per update."""
+
+    def __init__(self, summary: Summary, store: Store):
+        self.today = today = local_today()
+        current = summary.streak(today)
+        self.streak = (f'<span class="course-streak">{"🔥 " if current else ""}'
+                       f'{plural(current, "day")} streak · longest {summary.longest_streak()}'
+                       '</span>')
+        self.days_complete = summary.days_complete
+        self.heatmap = heatmap_html(summary.activity, today)
+        self.lines = lines = _status_lines(store)
         colour = "#b35900" if (store.problem or store.notices) else "#666"
-        saved = "" if not store.saving else f"Saved in {html.escape(str(store.path))}"
-        self.status.value = (f'<div style="font-size:85%;color:{colour};max-width:640px">'
-                             + "<br>".join(html.escape(x) for x in lines) + (
-                                 f'<span style="color:#888">{saved}</span>' if not lines else "")
-                             + "</div>")
-        self.text = text_line(summary, self.day, today)
-        self.box._text = "\n".join([self.text, *lines])
+        saved = f"Saved in {html.escape(str(store.path))}" if store.saving else ""
+        self.status = (f'<div style="font-size:85%;color:{colour};max-width:640px">'
+                       + "<br>".join(html.escape(x) for x in lines)
+                       + (f'<span style="color:#888">{saved}</span>' if not lines else "")
+                       + "</div>")
 
 
 _BOX = None
@@ -744,14 +768,18 @@ def _box_class():
     return _BOX
 
 
-def _refresh() -> None:
-    """Bring every displayed widget up to date with the store."""
+def _refresh(event: Event | None = None) -> None:
+    """Bring every displayed widget up to date: with ``event`` counted, or read from the store."""
     if not _STATE.views:
         return
     store = _session_store()
-    summary = store.summary()
+    if event is not None and _STATE.summary is not None:
+        _STATE.summary.add(event)
+    else:
+        _STATE.summary = store.summary()
+    frame = _Frame(_STATE.summary, store)
     for view in _STATE.views:
-        view.update(summary, store)
+        view.update(_STATE.summary, frame)
 
 
 def show(day=None) -> None:
@@ -771,8 +799,9 @@ def show(day=None) -> None:
             return
         from IPython.display import display
 
+        _STATE.summary = summary
         view = _View(day)
-        view.update(summary, store)
+        view.update(summary, _Frame(summary, store))
         _STATE.views.append(view)
         while len(_STATE.views) > MAX_VIEWS:
             _STATE.views.pop(0).box.close()
@@ -784,8 +813,8 @@ def show(day=None) -> None:
 def _record(day, exercise: str, outcome: str, error: str = "") -> None:
     try:
         store = _session_store()
-        store.record(day, exercise, outcome, error=error)
-        _refresh()
+        event = store.record(day, exercise, outcome, error=error)
+        _refresh(event)
     except Exception as err:  # recording must never break a test cell
         print(f"(Progress not recorded: {err}.)", file=sys.stderr)
 
