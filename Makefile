@@ -9,7 +9,7 @@ TORCH  := torch==2.13.0
 WORKSPACE ?= workspace
 JOBS   ?= 2
 
-.PHONY: setup lab test bench workspace data student clean help
+.PHONY: setup lab test bench workspace data chromium student clean help
 
 help:
 	@echo "make lab    set up and open JupyterLab on your workspace (student notebooks)"
@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (100 Days)" >/dev/null
 	touch $@
 
-setup: $(STAMP) data workspace
+setup: $(STAMP) data chromium workspace
 
 # Fashion-MNIST ships in Debian's dataset-fashion-mnist; install it where we can (root on Debian or
 # Ubuntu). Elsewhere the course downloads it once, with checksums, the first time a day needs it.
@@ -37,6 +37,19 @@ data:
 		apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1 || \
 		{ apt-get update -qq >/dev/null && apt-get install -y -qq dataset-fashion-mnist >/dev/null; } || \
 		echo "Could not install dataset-fashion-mnist; days that need Fashion-MNIST will download it."; \
+	fi
+
+# Debian's chromium drives the browser test (tests/test_browser.py; never `playwright install`).
+# Installed when missing, as root on Debian or in CI (CI=true, with sudo); elsewhere that test skips.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ] && command -v apt-get >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif [ "$$CI" = true ] && command -v sudo >/dev/null; then SUDO=sudo; \
+		else exit 0; fi; \
+		echo "Installing Debian's chromium for the browser test"; \
+		$$SUDO apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq >/dev/null && $$SUDO apt-get install -y -qq chromium >/dev/null; } || \
+		echo "Could not install chromium; the browser test will be skipped."; \
 	fi
 
 # The student versions the Colab badges open: regenerate after changing a day (a test checks).

@@ -585,16 +585,23 @@ def heatmap_html(activity, today: date | None = None, weeks: int = 20) -> str:
             months.append(f'<span style="grid-column:{i // 7 + 1} / span 3">'
                           f'{_MONTHS[d.month - 1]}</span>')
             last_month = d.month
+    small = "font-size:9px;color:#666;line-height:11px"
     grid = ("display:grid;grid-template-rows:repeat(7,11px);grid-auto-flow:column;"
             "grid-auto-columns:11px;gap:2px")
     labels = (f"display:grid;grid-template-columns:repeat({weeks},11px);column-gap:2px;"
-              "font-size:9px;color:#666;height:12px;line-height:12px")
+              f"{small};height:12px;margin-left:26px")
+    weekdays = "".join(f"<div>{name if i % 2 == 0 else ''}</div>"
+                       for i, name in enumerate(_WEEKDAYS))
     legend = "".join(f'<span style="display:inline-block;{cell}background:{c};'
                      'vertical-align:middle;margin:0 1px"></span>' for c in HEAT_COLOURS)
+    total, active = sum(activity.values()), sum(1 for n in activity.values() if n)
     return (f'<div class="course-heatmap" style="display:inline-block">'
             f'<div style="{labels}">{"".join(months)}</div>'
-            f'<div style="{grid}">{"".join(squares)}</div>'
-            f'<div style="font-size:9px;color:#666;margin-top:3px">less {legend} more</div></div>')
+            f'<div style="display:flex;gap:4px"><div style="display:grid;grid-template-rows:'
+            f'repeat(7,11px);gap:2px;width:22px;{small}">{weekdays}</div>'
+            f'<div style="{grid}">{"".join(squares)}</div></div>'
+            f'<div style="{small};margin:4px 0 0 26px">{plural(total, "exercise")} passed on '
+            f'{plural(active, "day")} · less {legend} more</div></div>')
 
 
 # --- the session: the store this kernel uses and the widgets it shows ---------------------------
@@ -732,9 +739,8 @@ class _Frame:
     def __init__(self, summary: Summary, store: Store):
         self.today = today = local_today()
         current = summary.streak(today)
-        self.streak = (f'<span class="course-streak">{"🔥 " if current else ""}'
-                       f'{plural(current, "day")} streak · longest {summary.longest_streak()}'
-                       '</span>')
+        self.streak = (f'<span class="course-streak">{plural(current, "day")} streak · '
+                       f'longest {summary.longest_streak()}</span>')
         self.days_complete = summary.days_complete
         self.heatmap = heatmap_html(summary.activity, today)
         self.lines = lines = _status_lines(store)

@@ -1,0 +1,159 @@
+"""The progress widget in a real JupyterLab, driven by headless Chromium.
+
+A JupyterLab server runs on a learner workspace holding Day 01's source notebook (so its tests
+pass), with a fresh COURSE_HOME. The browser opens the day, runs every cell, and the widget of the
+first cell, shown before any test ran, must then say that all the day's exercises passed: it
+updated itself live. `make setup` installs Debian's chromium; without it this test is skipped.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from course import notebook as nbtools
+from course.progress import FILENAME, Store
+from course.syllabus import get_day
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOT = Path("/tmp/course-progress-widget.png")
+
+pytestmark = pytest.mark.slow
+
+
+class Clock:
+    """Phase times, printed (pytest shows them when the test fails)."""
+
+    def __init__(self):
+        self.start = time.monotonic()
+
+    def __call__(self, phase: str) -> None:
+        print(f"{time.monotonic() - self.start:5.1f} s  {phase}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """A JupyterLab server on a workspace with Day 01: yields (url, notebook path, COURSE_HOME)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y "
+                    "chromium; `make setup` does it as root or in CI) to run the browser test.")
+    pytest.importorskip("playwright.sync_api", reason="pip install playwright (the dev extra)")
+    clock = Clock()
+    day = get_day(1)
+    workspace, home = tmp_path / "workspace", tmp_path / "home"
+    (workspace / day.name).mkdir(parents=True)
+    nb = nbtools.read(day.notebook)
+    for cell in nb.cells:  # small sizes: the day's own CI setting
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace("fast = False", "fast = True")
+    nbtools.write(nb, workspace / day.name / f"{day.name}.ipynb")
+    port, token = _free_port(), uuid.uuid4().hex
+    env = {**os.environ, "COURSE_HOME": str(home), "COURSE_PROGRESS": "on", "MPLBACKEND": "agg",
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "lab-workspaces")}
+    # No "Would you like to receive official Jupyter news?" toast.
+    news = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    jupyter = Path(sys.executable).parent / "jupyter"
+    log = open(tmp_path / "lab.log", "w")
+    server = subprocess.Popen(
+        [str(jupyter), "lab", "--allow-root", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={workspace}",
+         "--LabApp.expose_app_in_browser=True"],
+        cwd=workspace, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
+                time.sleep(0.3)
+        clock("JupyterLab is up")
+        yield (f"{url}/lab/tree/{day.name}/{day.name}.ipynb?token={token}", home, clock)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def test_the_widget_counts_passes_live_in_jupyterlab(lab):
+    from playwright.sync_api import sync_playwright
+
+    url, home, clock = lab
+    total = len(get_day(1).exercises)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            clock("Chromium is up")
+            page.goto(url)
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            # The kernel is connected when the status bar says "| Idle" (the toolbar says idle
+            # earlier, before it is).
+            page.get_by_text("| Idle").first.wait_for(timeout=60_000)
+            clock("the kernel is idle")
+            _run_all(page)
+            clock("the cells are running")
+            widgets = page.locator(".course-progress")
+            done = f"{total} of {total} exercises passed"
+            page.wait_for_function(
+                """([done, n]) => {
+                    const counts = [...document.querySelectorAll('.course-progress .course-day-count')];
+                    return counts.length >= n && counts.every(c => c.textContent.includes(done));
+                }""", arg=[done, 2], timeout=60_000)
+            clock("every widget counts all exercises")
+            first = widgets.first  # shown by cell 1 before any test ran: it updated live
+            first.scroll_into_view_if_needed()
+            assert done in first.locator(".course-day-count").text_content()
+            assert "1 day streak" in first.locator(".course-streak").text_content()
+            assert first.locator(".widget-hprogress").count() == 2
+            assert first.locator(".course-heatmap div[title]").count() >= 7 * 19
+            first.screenshot(path=str(SCREENSHOT))
+        finally:
+            browser.close()
+    events = Store(home / FILENAME).events()
+    assert {e.exercise for e in events if e.outcome == "passed"} == \
+        {e.grade_id for e in get_day(1).exercises}
+    assert {e.environment for e in events} == {"lab"}
+
+
+def _run_all(page) -> None:
+    """Run → Run All Cells from the menu; accept a kernel dialog if JupyterLab shows one."""
+    for _ in range(3):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        dialog = page.locator(".jp-Dialog .jp-mod-accept")
+        try:
+            dialog.wait_for(timeout=1500)
+            dialog.click()
+        except Exception:  # no dialog: the cells are running
+            pass
+        try:
+            page.locator(".course-progress").first.wait_for(timeout=30_000)
+            return
+        except Exception:
+            continue
+    raise AssertionError("Run All Cells did not run the notebook (no progress widget appeared)")
