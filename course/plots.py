@@ -61,3 +61,64 @@ def image_grid(images, titles=None, *, ncols: int = 8, size: float = 1.4, cmap: 
         fig.suptitle(suptitle)
     fig.tight_layout()
     return fig
+
+
+def decision_boundaries(predicts: dict, X, Y, *, size: float = 3.6, suptitle: str = "",
+                        resolution: int = 200):
+    """Several models' decision boundaries side by side, one panel per ``{title: predict}``
+    (each ``predict`` as in :func:`decision_boundary`), on the same points ``X``, ``Y``.
+    Added on Day 06 (initialisations) and used again on Day 07 (regularisers)."""
+    import matplotlib.pyplot as plt
+
+    n = len(predicts)
+    fig, axes = plt.subplots(1, n, figsize=(size * n, size), squeeze=False, sharex=True, sharey=True)
+    for ax, (name, predict) in zip(axes.flat, predicts.items()):
+        decision_boundary(predict, X, Y, ax=ax, title=name, resolution=resolution)
+    for ax in axes.flat[1:]:
+        ax.set_ylabel("")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def error_curves(sizes, curves: dict, *, baseline: float | None = None,
+                 baseline_label: str = "human level", ax=None, xlabel: str = "training examples",
+                 ylabel: str = "error", title: str = ""):
+    """Learning curves against the training-set size: one line per ``{label: errors}`` (each
+    as long as ``sizes``), a log-scaled x axis, and an optional dashed ``baseline`` (e.g. the
+    human-level error). Added on Day 12 (structuring ML projects)."""
+    ax = _axes(ax, (6, 3.8))
+    for label, values in curves.items():
+        ax.plot(sizes, values, "o-", label=label)
+    if baseline is not None:
+        ax.axhline(baseline, color="gray", linestyle="--", label=baseline_label)
+    ax.set_xscale("log")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title, ylim=(0, None))
+    ax.legend()
+    return ax
+
+
+def confusion_heatmap(C, classes=None, *, normalize: bool = True, ax=None, title: str = "",
+                      cmap: str = "Blues"):
+    """A confusion matrix ``C`` (rows: true class, columns: predicted) as a heat map with the
+    numbers written in the cells; ``normalize`` shows each row as shares of its true class.
+    Added on Day 12 (structuring ML projects)."""
+    C = np.asarray(C, dtype=float)
+    n = C.shape[0]
+    shown = C / np.maximum(C.sum(axis=1, keepdims=True), 1) if normalize else C
+    ax = _axes(ax, (0.6 * n + 2.5, 0.6 * n + 1.8))
+    image = ax.imshow(shown, cmap=cmap, vmin=0)
+    classes = [str(k) for k in range(n)] if classes is None else [str(c) for c in classes]
+    ax.set_xticks(range(n), classes, rotation=45, ha="right")
+    ax.set_yticks(range(n), classes)
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    high = shown.max() if shown.size else 0
+    for i in range(n):
+        for j in range(n):
+            text = f"{shown[i, j]:.2f}".lstrip("0") if normalize else f"{int(C[i, j])}"
+            if shown[i, j] > 0:
+                ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                        color="white" if shown[i, j] > 0.6 * high else "black")
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    return ax
