@@ -667,7 +667,8 @@ def _status_lines(store: Store) -> list[str]:
 
 
 def _on_drive(path: Path) -> bool:
-    return str(path).startswith(str(_env.COLAB_DRIVE))
+    drive = _env.colab_drive_home()
+    return drive is not None and (path == drive or drive in path.parents)
 
 
 def _widgets_available() -> bool:

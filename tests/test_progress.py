@@ -393,3 +393,55 @@ def test_cli_progress_is_a_console_command(tmp_path):
     out = subprocess.run([sys.executable, "-m", "course.cli", "progress", "--all"],
                          capture_output=True, text=True, env=env)
     assert out.returncode == 0 and "A Transformer from scratch" in out.stdout
+
+
+# --- Colab and Binder ----------------------------------------------------------------------------
+
+@pytest.fixture
+def colab(tmp_path, monkeypatch):
+    """Colab without COURSE_HOME: the user data folder is on the throwaway machine."""
+    import platformdirs
+
+    from course import environment
+
+    monkeypatch.delenv("COURSE_HOME", raising=False)
+    monkeypatch.setenv("COURSE_PROGRESS", "on")
+    monkeypatch.setattr(platformdirs, "user_data_path", lambda *a, **k: tmp_path / "local")
+    drive = {"home": None}
+    monkeypatch.setattr(environment, "colab_drive_home", lambda: drive["home"])
+    progress._forget()
+    progress._ENVIRONMENT = "colab"
+    yield drive
+    progress._forget()
+
+
+def test_colab_without_drive_warns_and_shows_how_to_export(colab, tmp_path, capsys):
+    progress.passed(1, "sigmoid_values")
+    progress.show(1)
+    out = capsys.readouterr().out
+    assert progress._session_store().path == tmp_path / "local" / progress.FILENAME
+    assert "On Colab this machine is thrown away" in out and "drive.mount" in out
+    assert "progress.export_json('progress.json')" in out and "files.download" in out
+    assert "--import progress.json" in out
+
+
+def test_mounting_drive_moves_the_sessions_progress_there(colab, tmp_path, capsys):
+    progress.passed(1, "sigmoid_values")
+    colab["home"] = tmp_path / "drive" / "100-days-of-deep-learning"
+    progress.show(1)  # the learner re-runs the set-up cell after mounting Drive
+    out = capsys.readouterr().out
+    store = progress._session_store()
+    assert store.path == colab["home"] / progress.FILENAME and store.saving
+    assert [e.exercise for e in store.events()] == ["sigmoid_values"]
+    assert "1 of 8 exercises passed" in out and "thrown away" not in out
+
+
+def test_export_and_import_from_a_notebook(home, tmp_path, capsys):
+    progress.passed(1, "sigmoid_values")
+    assert progress.export_json(tmp_path / "p.json") == 1
+    other = Store(tmp_path / "other.sqlite3")
+    other.record(1, "softmax_values")
+    progress.export_json(tmp_path / "q.json", other)
+    assert progress.import_json(tmp_path / "q.json") == (1, 0)
+    progress.show(1)
+    assert "2 of 8 exercises passed" in capsys.readouterr().out
