@@ -14,6 +14,11 @@ COMMANDS = {
     "release": "release",
     "verify": "verify",
     "progress": "progress",
+    "classroom": "classroom",
+    "collect": "collect",
+    "grade": "grade",
+    "feedback": "feedback",
+    "export": "export",
 }
 
 

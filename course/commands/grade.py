@@ -1,0 +1,73 @@
+"""Autograde every submission of the days into the course's gradebook, in parallel.
+
+One process for the whole batch, N kernels at a time, a progress bar and a summary. Each
+submission is graded against the released source (test cells restored by grade_id), with a
+per-cell time limit that does not count the imports, a memory limit per kernel, and a guard
+against faked passes. Re-grading replaces the earlier result; a submission that cannot be
+graded gets a recorded zero and the reason.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from ..table import print_table
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("days", nargs="+", metavar="DAY", help="days to grade: 1, 01, day01 or a slug")
+    parser.add_argument("--course-dir", type=Path, required=True, metavar="DIR")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                        help="submissions graded at once (default: the number of cores)")
+    parser.add_argument("--student", action="append", default=None, metavar="S",
+                        help="grade only this student (repeat for more)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds per cell (default: the course's Execute.timeout)")
+    parser.add_argument("--memory", type=int, default=None, metavar="MB",
+                        help="memory per kernel in MB (default: the course's setting)")
+    parser.add_argument("--changed", action="store_true",
+                        help="only submissions that are new or changed since they were graded")
+    parser.add_argument("--run-all", action="store_true",
+                        help="also run the cells after the last test (plots, training)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def run(args) -> int:
+    from ..classroom import ClassroomError, load
+    from ..grading import GradingError, Settings, grade, summary
+    from ..syllabus import select
+
+    days = select(args.days)
+    try:
+        course = load(args.course_dir)
+    except ClassroomError as err:
+        print(f"course grade: {err}", file=sys.stderr)
+        return 2
+    settings = Settings(timeout=args.timeout or course.timeout,
+                        memory_mb=course.memory_mb if args.memory is None else args.memory,
+                        run_all=args.run_all)
+    results = []
+    for day in days:
+        try:
+            got = grade(course, day.name, args.student, jobs=args.jobs, settings=settings,
+                        progress=not args.quiet, only_changed=args.changed)
+        except (GradingError, ClassroomError) as err:
+            print(f"course grade: {err}", file=sys.stderr)
+            return 2
+        if not got:
+            print(f"{day.name}: no submissions to grade in {course.submitted}"
+                  + (" (nothing changed)" if args.changed else ""))
+        results += got
+    if not results:
+        return 0
+    counts, problems = summary(results)
+    print()
+    print_table(("assignment", "submissions", "graded", "failed", "timed out", "tampered",
+                 "kernel died", "mean score"), counts)
+    if problems:
+        print("\nSubmissions to look at (details in autograded/<student>/<assignment>/grading.json):")
+        print_table(("student", "assignment", "score", "status", "reason"), problems)
+    print(f"\nGrades are in {course.db_url}; next: course feedback "
+          f"{' '.join(str(d.number) for d in days)} --course-dir {args.course_dir}")
+    return 0
