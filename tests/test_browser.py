@@ -88,6 +88,12 @@ def lab(tmp_path):
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
                 time.sleep(0.3)
+        # Start the notebook's kernel now, while Chromium starts: the page will connect to it.
+        session = json.dumps({"path": f"{day.name}/{day.name}.ipynb", "type": "notebook",
+                              "name": f"{day.name}.ipynb", "kernel": {"name": "python3"}})
+        urllib.request.urlopen(urllib.request.Request(
+            f"{url}/api/sessions?token={token}", data=session.encode(), method="POST",
+            headers={"Content-Type": "application/json"}), timeout=60)
         clock("JupyterLab is up")
         yield (f"{url}/lab/tree/{day.name}/{day.name}.ipynb?token={token}", home, clock)
     finally:
@@ -147,7 +153,7 @@ def _run_all(page) -> None:
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         dialog = page.locator(".jp-Dialog .jp-mod-accept")
         try:
-            dialog.wait_for(timeout=1500)
+            dialog.wait_for(timeout=500)
             dialog.click()
         except Exception:  # no dialog: the cells are running
             pass
