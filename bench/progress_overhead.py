@@ -1,7 +1,7 @@
 """What recording progress adds to a test cell: `progress.passed` timed with the store on vs off.
 
-The store is pre-filled with a long learner's history (30 days x 8 exercises x 10 runs); "on + widget"
-also keeps two live widgets (the day's first and last cell) up to date, as in a notebook.
+The store is pre-filled with a long learner's history (30 days x 8 exercises x 10 runs);
+"on + 2 live widgets" also keeps two widgets (a day's first and last cells) up to date.
 Target: recording adds under 5 ms to a test cell, judged on the median wall time and on the 95th
 percentile of CPU time (on a shared, oversubscribed machine the wall-clock tail is the scheduler's:
 a call preempted at a 4 ms tick waits for several ticks, whatever it does).
@@ -74,7 +74,8 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        results = [scenario("off (COURSE_PROGRESS=off)", Path(tmp) / "off", False, False, args.runs),
+        results = [scenario("off (COURSE_PROGRESS=off)", Path(tmp) / "off", False, False,
+                            args.runs),
                    scenario("on: SQLite store", Path(tmp) / "on", True, False, args.runs),
                    scenario("on + 2 live widgets", Path(tmp) / "widget", True, True, args.runs)]
     p95 = lambda xs: statistics.quantiles(xs, n=20)[-1]  # noqa: E731

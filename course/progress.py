@@ -76,7 +76,7 @@ class Event:
     @classmethod
     def new(cls, day: int, exercise: str, outcome: str = "passed", *, when: datetime | None = None,
             environment: str | None = None, error: str = "") -> "Event":
-        """A fresh event. ``when`` (default: now) is read in its own time zone for the local date."""
+        """A fresh event; ``when`` (default: now) gives the local date in its own time zone."""
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
         when = datetime.now().astimezone() if when is None else when
@@ -248,7 +248,7 @@ class Store:
     def _call(self, work):
         """Run ``work(conn)``; a damaged file or an unwritable folder never reaches the caller."""
         with self._lock:
-            if self._pid != os.getpid():  # a forked child needs its own connection
+            if self._pid != os.getpid() or self._conn is None:  # forked, or closed
                 self._conn = None
                 self.problem = None
                 self._open()
@@ -320,7 +320,8 @@ class Store:
 def _insert(conn, events) -> int:
     before = conn.total_changes
     rows = [tuple(getattr(e, c) for c in COLUMNS) for e in events]
-    sql = f"INSERT OR IGNORE INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    sql = (f"INSERT OR IGNORE INTO events ({', '.join(COLUMNS)}) "
+           f"VALUES ({', '.join('?' * len(COLUMNS))})")
     if len(rows) == 1:
         conn.execute(sql, rows[0])  # autocommit: one synced transaction
     else:

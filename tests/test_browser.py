@@ -127,7 +127,8 @@ def test_the_widget_counts_passes_live_in_jupyterlab(lab):
             done = f"{total} of {total} exercises passed"
             page.wait_for_function(
                 """([done, n]) => {
-                    const counts = [...document.querySelectorAll('.course-progress .course-day-count')];
+                    const counts = [...document.querySelectorAll(
+                        '.course-progress .course-day-count')];
                     return counts.length >= n && counts.every(c => c.textContent.includes(done));
                 }""", arg=[done, 2], timeout=60_000)
             clock("every widget counts all exercises")

@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -34,7 +33,7 @@ def at(y, m, d, hour=12, offset=0):
     return datetime(y, m, d, hour, tzinfo=timezone(timedelta(hours=offset)))
 
 
-# --- recording from a notebook -------------------------------------------------------------------
+# --- recording from a notebook --------------------------------------------------------------------
 
 def test_passed_records_an_event(home, capsys):
     progress.passed(1, "sigmoid_values")
@@ -122,7 +121,7 @@ def test_the_widget_updates_live_when_a_test_passes(home, monkeypatch):
     assert len(progress._STATE.views) == progress.MAX_VIEWS
 
 
-# --- the store: concurrency, crashes, bad places -------------------------------------------------
+# --- the store: concurrency, crashes, bad places --------------------------------------------------
 
 WRITER = textwrap.dedent("""
     import sys
@@ -218,7 +217,7 @@ def test_a_store_with_damaged_pages_is_moved_aside_in_the_notebook(home, capsys)
     assert "sigmoid_values" in {e.exercise for e in progress.open_store().events()}
 
 
-# --- export and import ---------------------------------------------------------------------------
+# --- export and import ----------------------------------------------------------------------------
 
 def test_export_import_round_trip_without_duplicates(tmp_path):
     colab, laptop = Store(tmp_path / "colab.sqlite3"), Store(tmp_path / "laptop.sqlite3")
@@ -256,7 +255,7 @@ def test_importing_a_wrong_file_is_a_sentence(tmp_path, content, says):
     assert "course progress --export" in str(err.value)
 
 
-# --- streaks, completion, time zones ---------------------------------------------------------------
+# --- streaks, completion, time zones --------------------------------------------------------------
 
 @pytest.mark.parametrize("dates, today, expected", [
     (["2026-01-30", "2026-01-31", "2026-02-01"], "2026-02-01", 3),  # across a month end
@@ -326,7 +325,7 @@ def test_heatmap_is_a_calendar_of_squares():
     assert progress.HEAT_COLOURS[1] in tips["Mon 02 Mar 2026: 1 exercise passed"]
 
 
-# --- the journal -------------------------------------------------------------------------------------
+# --- the journal ----------------------------------------------------------------------------------
 
 def test_journal_format():
     store = Store(None)
@@ -339,14 +338,15 @@ def test_journal_format():
     bullets = sections[1].splitlines()
     assert bullets[0] == f"- Topics: {', '.join(DAY1.topics)}."
     assert bullets[1] == f"- Passed: {DAY1.exercises[0].summary}"
-    assert len(bullets) == 1 + len(IDS) + 1 and bullets[-1] == "- Day complete: all 8 exercises passed."
+    assert len(bullets) == 1 + len(IDS) + 1
+    assert bullets[-1] == "- Day complete: all 8 exercises passed."
     assert all(line.startswith("- ") for line in bullets)
     assert sections[2] == f"## Day 2: 2026-11-03 : {get_day(2).title}"
     assert "- Passed: some_exercise." in sections[3]
     assert progress.journal(Store(None).summary()) == ""
 
 
-# --- the command line --------------------------------------------------------------------------------
+# --- the command line -----------------------------------------------------------------------------
 
 def test_cli_table_journal_export_import_and_reset(cli, home, tmp_path, monkeypatch):
     store = progress.open_store()
@@ -395,7 +395,7 @@ def test_cli_progress_is_a_console_command(tmp_path):
     assert out.returncode == 0 and "A Transformer from scratch" in out.stdout
 
 
-# --- Colab and Binder ----------------------------------------------------------------------------
+# --- Colab and Binder -----------------------------------------------------------------------------
 
 @pytest.fixture
 def colab(tmp_path, monkeypatch):

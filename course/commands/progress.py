@@ -23,7 +23,8 @@ def add_arguments(parser) -> None:
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--journal", action="store_true",
                       help="print a Markdown log: one section per day you worked on")
-    what.add_argument("--export", type=Path, metavar="FILE", help="write every event to FILE (JSON)")
+    what.add_argument("--export", type=Path, metavar="FILE",
+                      help="write every event to FILE (JSON)")
     what.add_argument("--import", dest="import_", type=Path, metavar="FILE",
                       help="merge an export into your progress, without duplicates")
     what.add_argument("--reset", action="store_true",
