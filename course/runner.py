@@ -40,7 +40,8 @@ class Result:
 
 def kernel_env(jobs: int, record_progress: bool = False) -> dict:
     """Environment for the kernels: progress recording off unless asked, and the cores shared."""
-    env = {"COURSE_PROGRESS": "on" if record_progress else "off", "MPLBACKEND": "agg"}
+    # (No MPLBACKEND here: the inline backend keeps the plots in the executed notebooks.)
+    env = {"COURSE_PROGRESS": "on" if record_progress else "off"}
     threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         env.setdefault(name, str(threads))
