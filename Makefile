@@ -52,9 +52,11 @@ chromium:
 		echo "Could not install chromium; the browser test will be skipped."; \
 	fi
 
-# The student versions the Colab badges open: regenerate after changing a day (a test checks).
+# The student versions the Colab badges open, and the exercise index shipped in the package:
+# regenerate both after changing a day (tests check they are current).
 student: $(STAMP)
 	$(VENV)/bin/course release --to student --force >/dev/null
+	$(PY) -m course.syllabus
 
 # Student versions of every written day; notebooks the learner already has are kept as they are.
 workspace: $(STAMP)

@@ -40,3 +40,20 @@ def test_docstring_first_line():
     assert docstring('"""Checks a thing."""\nx = 1') == "Checks a thing."
     assert docstring("'''Two\nlines'''") == "Two"
     assert docstring("x = 1") == ""
+
+
+def test_shipped_exercise_index_matches_the_notebooks():
+    import json
+
+    from course.syllabus import INDEX, build_index
+
+    assert json.loads(INDEX.read_text()) == build_index(), "run `make student`"
+
+
+def test_exercises_come_from_the_index_without_notebooks(monkeypatch, tmp_path):
+    from course import syllabus
+
+    monkeypatch.setattr(syllabus, "NOTEBOOKS", tmp_path)  # installed without the notebooks
+    day = get_day(1)
+    assert not day.available
+    assert [e.grade_id for e in day.exercises][0] == "sigmoid_values" and day.points > 0
