@@ -111,3 +111,59 @@ def test_hidden_tests_use_other_values_than_visible_ones(day):
         literals = lambda lines: set(re.findall(r"\[[^\]]{6,}\]", " ".join(lines)))  # noqa: E731
         repeated = literals(visible) & literals(hidden)
         assert not repeated, f"{nbtools.nbgrader_meta(cell)['grade_id']}: hidden tests repeat {repeated}"
+
+
+def _names(source: str):
+    """(names bound, names read) at a cell's module level, outside function bodies; magics ignored."""
+    import ast
+
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+
+    class ModuleScope(ast.NodeVisitor):  # reads at module level, not inside function bodies
+        def __init__(self):
+            self.loaded, self.local, self.bound = set(), set(), set()
+
+        def visit_FunctionDef(self, node):
+            self.bound.add(node.name)
+            for default in node.args.defaults + node.args.kw_defaults:
+                if default is not None:
+                    self.visit(default)
+
+        visit_AsyncFunctionDef = visit_FunctionDef
+
+        def visit_Lambda(self, node):
+            pass
+
+        def visit_comprehension(self, node):
+            self.local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+            self.generic_visit(node)
+
+        def visit_ClassDef(self, node):
+            self.bound.add(node.name)
+
+        def visit_Name(self, node):
+            (self.loaded if isinstance(node.ctx, ast.Load) else self.bound).add(node.id)
+
+    scope = ModuleScope()
+    scope.visit(ast.parse(code))
+    return scope.bound - scope.local, scope.loaded - scope.local
+
+
+@by_day
+def test_test_cells_do_not_clobber_names_the_lesson_uses_later(day):
+    """A test cell that rebinds `X` would change what the next cells train on, and a name only a
+    hidden test defines does not exist in the student version."""
+    clobbered = {}
+    problems = []
+    for cell in nbtools.read(day.notebook).cells:
+        if cell.cell_type != "code":
+            continue
+        bound, loaded = _names(cell.source)
+        if nbtools.is_test(cell):
+            clobbered.update(dict.fromkeys(bound, nbtools.nbgrader_meta(cell)["grade_id"]))
+            continue
+        for name in sorted((loaded - bound) & set(clobbered)):
+            problems.append(f"`{name}` (set by test cell {clobbered[name]}) is used by a later cell")
+        for name in bound:
+            clobbered.pop(name, None)
+    assert not problems, "; ".join(problems)
