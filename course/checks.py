@@ -143,3 +143,34 @@ def check_gradient(name: str, grad, numeric, *, tol: float = 1e-7, hint: str = "
         raise AssertionError(
             f"`{name}` does not match the numeric gradient: relative error {err:.2e} "
             f"(should be below {tol:.0e}). {hint}".rstrip())
+
+
+def check_costs(name: str, costs, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """A training loop's recorded costs (one per epoch) match a reference run; the usual loop
+    mistakes (recording after the update, no update, a step uphill, another start) are named."""
+    if costs is None:
+        raise AssertionError(f"`{name}` is None: did the function forget to `return` it?")
+    try:
+        costs = np.asarray(costs, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise AssertionError(f"`{name}` should be a list of numbers (one cost per epoch).") from None
+    expected = np.asarray(expected, dtype=float).ravel()
+    if len(costs) != len(expected):
+        raise AssertionError(f"`{name}` should hold {len(expected)} costs, one per epoch, got {len(costs)}.")
+    close = np.isclose(costs, expected, rtol=rtol, atol=atol)
+    if close.all():
+        return
+    if len(costs) > 1 and np.allclose(costs[:-1], expected[1:], rtol=rtol, atol=atol):
+        raise AssertionError(f"`{name}` is one epoch late: record the cost of each forward pass "
+                             "before the parameters are updated.")
+    if not close[0]:
+        raise AssertionError(f"`{name}` starts at {costs[0]:.6g}, expected {expected[0]:.6g}: start from "
+                             "the initial parameters asked for (the same init function and seed).")
+    if len(costs) > 1 and np.allclose(costs, costs[0], rtol=rtol, atol=atol):
+        raise AssertionError(f"`{name}` never changes: update the parameters every epoch.")
+    if len(costs) > 1 and costs[-1] > costs[0] > expected[-1]:
+        raise AssertionError(f"`{name}` rises: step against the gradient, params - lr * grads.")
+    i = int(np.argmin(close))
+    raise AssertionError(f"`{name}` follows the reference for {i} epoch(s), then drifts: at epoch {i} "
+                         f"expected {expected[i]:.6g}, got {costs[i]:.6g}. Check the backward pass and "
+                         "the update (which gradients go with which parameters, and lr).")

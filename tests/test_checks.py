@@ -66,3 +66,15 @@ def test_numeric_gradient_matches_known_derivatives():
         check_gradient("wrong", 2 * x, grad)
     with pytest.raises(TypeError):
         numeric_gradient(np.sum, np.zeros(2, dtype=np.float32))
+
+
+def test_check_costs_names_the_training_loop_mistake():
+    from course.checks import check_costs
+
+    ref = [0.7, 0.6, 0.5, 0.45]
+    check_costs("costs", [0.7, 0.6, 0.5, 0.45], ref)
+    for costs, message in (([0.6, 0.5, 0.45, 0.42], "one epoch late"), ([0.7] * 4, "never changes"),
+                           ([0.7, 0.8, 0.9, 1.0], "rises"), ([0.9, 0.6, 0.5, 0.45], "starts at"),
+                           ([0.7, 0.6, 0.55, 0.5], "drifts"), ([0.7, 0.6], "4 costs")):
+        with pytest.raises(AssertionError, match=message):
+            check_costs("costs", costs, ref)
