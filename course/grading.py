@@ -862,7 +862,7 @@ def grade_one(course: Course, template: Template, student: str, settings: Settin
     for i, slot in enumerate(slots):
         run = runs.get(i)
         if slot.origin == "student" and run and run.status in ("dead", "timeout"):
-            result.notes.append(f"cell {i} ({slot.grade_id or 'added by the student'}): "
+            result.reasons.append(f"cell {i} ({slot.grade_id or 'added by the student'}): "
                                 + (run.why or f"timed out after {settings.timeout:g} s"))
     by_id = {}
     for i, slot in enumerate(slots):
@@ -933,12 +933,11 @@ def _score(slot: Slot, run: Run | None, template: Template, unanswered, settings
 
 def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSource | None):
     """Run the slots with restarts after kernel deaths; ``({index: Run}, tampering notes)``."""
-    skip: set[int] = set()
+    skip: dict[int, Run] = {}       # cells left out of a replay, and the result they keep
     tampering: list[str] = []
     last_test = max((i for i, s in enumerate(slots) if s.test), default=len(slots) - 1)
     stop = len(slots) - 1 if settings.run_all else last_test
     restarts = 0
-    skip_reason: dict[int, str] = {}
     while True:
         runs: dict[int, Run] = {}
         kernel = kernels.get() if kernels and restarts == 0 else GradingKernel(
@@ -950,7 +949,7 @@ def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSourc
                 if slot.cell["cell_type"] != "code":
                     continue
                 if i in skip:
-                    runs[i] = Run("dead", why=skip_reason.get(i, ""))
+                    runs[i] = skip[i]
                     continue
                 trusted = slot.origin != "student"
                 if trusted:
@@ -992,8 +991,14 @@ def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSourc
             return runs, tampering
         # The kernel died: replay without the cell that killed it.
         restarts += 1
-        skip.add(died_at)
-        skip_reason[died_at] = runs[died_at].why or _death()
+        # Running out of memory can break the kernel's own threads, which then dies a little
+        # later: blame the cell that hit the limit first, then the cell it died in.
+        hog = next((j for j in sorted(runs) if j < died_at and j not in skip
+                    and runs[j].ename == "MemoryError"), None)
+        if hog is not None:
+            skip[hog] = runs[hog]
+        else:
+            skip[died_at] = Run("dead", why=runs[died_at].why or _death())
         if restarts > MAX_RESTARTS:
             for i in range(died_at + 1, stop + 1):
                 runs.pop(i, None)
