@@ -94,6 +94,8 @@ def error_curves(sizes, curves: dict, *, baseline: float | None = None,
     if baseline is not None:
         ax.axhline(baseline, color="gray", linestyle="--", label=baseline_label)
     ax.set_xscale("log")
+    ax.set_xticks(list(sizes), [f"{s:,}" for s in sizes], rotation=45 if len(sizes) > 5 else 0)
+    ax.minorticks_off()
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title, ylim=(0, None))
     ax.legend()
     return ax
