@@ -36,7 +36,8 @@ def to_tensor(X):
     and a stack of grey images (m, H, W) gets a channel axis: (m, 1, H, W)."""
     import torch
 
-    t = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X)
+    # A copy: NumPy arrays may be read-only (Fashion-MNIST's are), which torch warns about.
+    t = X if isinstance(X, torch.Tensor) else torch.tensor(np.asarray(X))
     if t.dtype == torch.uint8:
         t = t.float() / 255
     else:
@@ -61,7 +62,7 @@ def to_loader(X, y, batch_size: int = 128, shuffle: bool = False, seed: int = 0)
     from torch.utils.data import DataLoader, TensorDataset
 
     X_t = to_tensor(X)
-    y_t = torch.as_tensor(np.asarray(y) if not isinstance(y, torch.Tensor) else y)
+    y_t = y if isinstance(y, torch.Tensor) else torch.tensor(np.asarray(y))
     y_t = y_t.long() if not torch.is_floating_point(y_t) else y_t.float()
     if len(X_t) != len(y_t):
         raise ValueError(f"X has {len(X_t)} examples but y has {len(y_t)} labels; give one label "
