@@ -41,6 +41,7 @@ import queue
 import re
 import secrets
 import shutil
+import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -161,6 +162,7 @@ def build_template(course: Course, assignment: str, notebook: str) -> Template:
                                f"it with `course release {assignment} --course-dir "
                                f"{course.root}`.") from None
         recorded = {c.name: (c.source, c.cell_type) for c in gb_nb.source_cells}
+        checksums = {c.name: c.checksum for c in gb_nb.source_cells}
         points = {c.name: float(c.max_score) for c in gb_nb.grade_cells}
     cells, imports, groups = [], [], {}
     group, fresh = [], False
@@ -175,6 +177,8 @@ def build_template(course: Course, assignment: str, notebook: str) -> Template:
                 cell.source = recorded[gid][0]
         else:
             kind = "plain"
+        if gid in checksums:   # as nbgrader's OverwriteCells leaves them, for formgrader
+            cell.metadata["nbgrader"]["checksum"] = checksums[gid]
         tc = TemplateCell(kind, cell, gid, points.get(gid, float(meta.get("points", 0) or 0)))
         cells.append(tc)
         if kind == "answer" and cell.cell_type == "code":
@@ -556,11 +560,15 @@ class GradingKernel:
     """A warmed kernel: imports done, memory limited, guard installed (course.verification.Kernel
     starts and stops it)."""
 
-    def __init__(self, imports, env, memory_mb: int, cwd):
-        from .verification import Kernel
+    def __init__(self, imports, env, memory_mb: int, cwd, zygote: "Zygote | None" = None):
+        self.kernel = None
+        if zygote is not None:
+            self.km, self.kc = zygote.spawn(cwd)
+        else:
+            from .verification import Kernel
 
-        self.kernel = Kernel(cwd, env=env, timeout=WARM_TIMEOUT)
-        self.km, self.kc = self.kernel.km, self.kernel.kc
+            self.kernel = Kernel(cwd, env=env, timeout=WARM_TIMEOUT)
+            self.km, self.kc = self.kernel.km, self.kernel.kc
         self.key = "_g" + secrets.token_hex(8)
         mods = [m for m in dict.fromkeys(["numpy", "course", "course.checks", "course.progress"]
                                          + list(imports))]
@@ -689,7 +697,124 @@ class GradingKernel:
 
     def close(self) -> None:
         try:
-            self.kernel.close()
+            if self.kernel is not None:
+                self.kernel.close()
+            else:
+                self.kc.stop_channels()
+                self.km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+
+
+# --- a fork server: kernels without paying for the imports each time ----------------------------
+
+ZYGOTE_SOURCE = r'''
+import importlib, json, os, signal, sys
+for _m in json.loads(sys.argv[1]):
+    try:
+        importlib.import_module(_m)
+    except Exception:
+        pass
+import ipykernel.kernelapp
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # children are reaped by the system
+sys.stdout.write("ready\n")
+sys.stdout.flush()
+for line in sys.stdin:
+    req = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.chdir(req["cwd"])
+            app = ipykernel.kernelapp.IPKernelApp.instance()
+            app.initialize(["-f", req["connection_file"], "--HistoryManager.enabled=False"])
+            app.start()
+        finally:
+            os._exit(0)
+    sys.stdout.write(json.dumps({"pid": pid}) + "\n")
+    sys.stdout.flush()
+'''
+
+
+class _ForkedKernel:
+    """What GradingKernel needs of a kernel manager, for a kernel forked by the zygote."""
+
+    def __init__(self, pid: int, connection_file: Path):
+        self.pid, self.connection_file = pid, connection_file
+
+    def is_alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)
+            return True
+        except OSError:
+            return False
+
+    def interrupt_kernel(self) -> None:
+        os.kill(self.pid, 2)
+
+    def shutdown_kernel(self, now: bool = True) -> None:
+        import signal
+
+        try:
+            os.killpg(self.pid, signal.SIGKILL)   # the kernel and anything it started
+        except OSError:
+            pass
+        self.connection_file.unlink(missing_ok=True)
+
+
+class Zygote:
+    """One process that imports the day's modules once and forks a fresh kernel for each
+    submission: the start-up and imports are paid once per batch instead of once per student.
+    Every kernel is still a separate process, started clean from the same warm state."""
+
+    def __init__(self, imports, env: dict, scratch: Path):
+        import subprocess
+
+        self.scratch = scratch
+        self.lock = threading.Lock()
+        mods = list(dict.fromkeys(["numpy", "course", "course.checks", "course.progress"]
+                                  + list(imports)))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", ZYGOTE_SOURCE, json.dumps(mods)], cwd=str(scratch),
+            env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        if self.proc.stdout.readline().strip() != "ready":
+            self.close()
+            raise GradingError("The grading fork server did not start.")
+
+    def spawn(self, cwd):
+        from jupyter_client import BlockingKernelClient
+        from jupyter_client.connect import write_connection_file
+
+        cf = self.scratch / f"kernel-{secrets.token_hex(6)}.json"
+        write_connection_file(str(cf), ip="127.0.0.1", key=secrets.token_hex(16).encode())
+        with self.lock:
+            self.proc.stdin.write(json.dumps({"connection_file": str(cf), "cwd": str(cwd)}) + "\n")
+            self.proc.stdin.flush()
+            reply = self.proc.stdout.readline()
+        if not reply:
+            raise GradingError("The grading fork server stopped.")
+        km = _ForkedKernel(json.loads(reply)["pid"], cf)
+        kc = BlockingKernelClient()
+        kc.load_connection_file(str(cf))
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+        except RuntimeError:
+            kc.stop_channels()
+            km.shutdown_kernel()
+            raise GradingError("A forked grading kernel did not answer.") from None
+        return km, kc
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.kill()
+            self.proc.wait(timeout=10)
         except Exception:
             pass
 
@@ -766,6 +891,7 @@ class Settings:
     timeout: float = 60
     memory_mb: int = 2048
     run_all: bool = False          # also run the cells after the last test (plots, training)
+    fork: bool = True              # fork kernels from one warm process (Linux, macOS)
     env: dict = field(default_factory=dict)
 
 
@@ -778,14 +904,20 @@ class KernelSource:
         self.left = total
         self.lock = threading.Lock()
         self.closed = False
+        if settings.fork:
+            try:
+                self.zygote = Zygote(template.imports, settings.env, Path(cwd))
+            except Exception:  # noqa: BLE001 (plain kernels work everywhere)
+                self.zygote = None
         self.threads = [threading.Thread(target=self._fill, daemon=True) for _ in range(ahead)]
         self.room = threading.Semaphore(ahead)
         for t in self.threads:
             t.start()
 
+    zygote: "Zygote | None" = None
+
     def new(self) -> GradingKernel:
-        return GradingKernel(self.template.imports, self.settings.env, self.settings.memory_mb,
-                             self.cwd)
+        return new_kernel(self.template, self.settings, self.cwd, self.zygote)
 
     def _fill(self):
         while True:
@@ -814,6 +946,18 @@ class KernelSource:
             item = self.queue.get_nowait()
             if isinstance(item, GradingKernel):
                 item.close()
+        if self.zygote is not None:
+            self.zygote.close()
+
+
+def new_kernel(template, settings, cwd, zygote=None) -> GradingKernel:
+    """A warm kernel, forked from the zygote when there is one (else started the usual way)."""
+    if zygote is not None:
+        try:
+            return GradingKernel(template.imports, settings.env, settings.memory_mb, cwd, zygote)
+        except Exception:  # noqa: BLE001
+            pass
+    return GradingKernel(template.imports, settings.env, settings.memory_mb, cwd)
 
 
 def grade_one(course: Course, template: Template, student: str, settings: Settings,
@@ -888,6 +1032,11 @@ def grade_one(course: Course, template: Template, student: str, settings: Settin
         result.reasons.append("changed by the student's code and put back before the tests: "
                               + ", ".join(x.lstrip("!") for x in tampering[:6])
                               + (" ..." if len(tampering) > 6 else ""))
+    seen = set()
+    for slot in slots:   # a duplicated answer cell must not duplicate a cell id
+        if slot.cell.get("id") in seen or "id" not in slot.cell:
+            slot.cell["id"] = secrets.token_hex(4)
+        seen.add(slot.cell["id"])
     nb = nbformat.v4.new_notebook(cells=[s.cell for s in slots],
                                   metadata=copy.deepcopy(student_nb.metadata))
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
@@ -940,8 +1089,8 @@ def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSourc
     restarts = 0
     while True:
         runs: dict[int, Run] = {}
-        kernel = kernels.get() if kernels and restarts == 0 else GradingKernel(
-            template.imports, settings.env, settings.memory_mb, cwd)
+        kernel = kernels.get() if kernels and restarts == 0 else new_kernel(
+            template, settings, cwd, kernels.zygote if kernels else None)
         died_at = None
         try:
             kernel.chdir(cwd)
