@@ -187,7 +187,8 @@ def _read_idx(path: Path) -> np.ndarray:
         data = f.read()
     ndim = data[3]
     shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+    # A writable array (torch.from_numpy warns on read-only memory).
+    return np.frombuffer(bytearray(data), dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
 @dataclass

@@ -44,7 +44,7 @@ def kernel_env(jobs: int, record_progress: bool = False) -> dict:
     env = {"COURSE_PROGRESS": "on" if record_progress else "off"}
     threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        env.setdefault(name, str(threads))
+        env[name] = os.environ.get(name) or str(threads)  # the caller's setting wins
     return env
 
 

@@ -28,3 +28,10 @@ def test_kernel_env_turns_progress_off_and_shares_cores():
     assert env["COURSE_PROGRESS"] == "off"
     assert int(env.get("OMP_NUM_THREADS", "1")) >= 1
     assert kernel_env(1, record_progress=True)["COURSE_PROGRESS"] == "on"
+
+
+def test_kernel_env_keeps_the_callers_thread_setting(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert kernel_env(jobs=1)["OMP_NUM_THREADS"] == "1"
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert kernel_env(jobs=1)["OMP_NUM_THREADS"] == str(max(1, __import__("os").cpu_count()))
