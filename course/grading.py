@@ -13,6 +13,9 @@ How a submission is graded
    answer cells (and any cells they added) are put back in the source's order.
 2. A kernel is warmed before any timed cell (the day's heavy imports: numpy, matplotlib,
    torch, course), then gets a memory limit (``resource.setrlimit`` in the kernel) and a guard.
+   On Linux and macOS one "zygote" process per batch does the imports once and forks a fresh
+   kernel process for each submission (no start-up or import cost per student); elsewhere, or
+   if forking fails, kernels start the usual way, ``jobs`` of them warmed ahead.
 3. Cells run one by one with a per-cell time limit; ``fast = True`` is set after the
    parameters cell. A cell that times out is interrupted; a kernel that dies (or ignores the
    interrupt) is restarted and the notebook replayed without the cell that killed it, so one
@@ -1005,9 +1008,14 @@ def grade_one(course: Course, template: Template, student: str, settings: Settin
                     and runs[i].status == "dead"}
     for i, slot in enumerate(slots):
         run = runs.get(i)
+        where = f"cell {i} ({slot.grade_id or 'added by the student'})"
         if slot.origin == "student" and run and run.status in ("dead", "timeout"):
-            result.reasons.append(f"cell {i} ({slot.grade_id or 'added by the student'}): "
-                                + (run.why or f"timed out after {settings.timeout:g} s"))
+            result.reasons.append(f"{where}: "
+                                  + (run.why or f"timed out after {settings.timeout:g} s"))
+        elif slot.origin == "student" and run and run.status == "error" and slot.grade_id \
+                and slot.grade_id not in unanswered:
+            dead_answers.setdefault(slot.grade_id, f"it raised {_message(run)}")
+            result.notes.append(f"{where} raised {_message(run)}")
     by_id = {}
     for i, slot in enumerate(slots):
         if not slot.test:
@@ -1016,6 +1024,8 @@ def grade_one(course: Course, template: Template, student: str, settings: Settin
         by_id[slot.grade_id] = _score(slot, run, template, unanswered, settings, dead_answers)
     result.tests = [by_id.get(t.grade_id) or TestResult(t.grade_id, 0.0, t.points, "not run")
                     for t in tests]
+    result.notes += [f"{t.grade_id}: {t.message}" for t in result.tests
+                     if t.message.startswith("MemoryError")]
     kinds = {t.status for t in result.tests}
     deaths = [r for r in runs.values() if r.status == "dead"]
     if any(t.status == "tampered" for t in result.tests) or \
@@ -1064,7 +1074,7 @@ def _score(slot: Slot, run: Run | None, template: Template, unanswered, settings
         if group and all(g in unanswered for g in group) and run.ename in (
                 "NotImplementedError", "NameError"):
             return TestResult(gid, 0.0, points, "not attempted", "not attempted")
-        if crashed:
+        if crashed and run.ename in ("NameError", "NotImplementedError"):
             return TestResult(gid, 0.0, points, "failed",
                               f"answer cell {crashed[0]} could not run: {dead_answers[crashed[0]]}")
         if run.ename == "MemoryError":
