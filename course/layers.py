@@ -97,6 +97,8 @@ def init_params(layer_dims, *, scale="he", seed: int = 0) -> dict:
         n, n_prev = layer_dims[l], layer_dims[l - 1]
         if scale == "zeros":
             W = np.zeros((n, n_prev))
+        elif isinstance(scale, str) and scale not in ("he", "xavier"):
+            raise ValueError(f"scale should be 'he', 'xavier', 'zeros' or a number, got {scale!r}.")
         else:
             factor = {"he": np.sqrt(2 / n_prev), "xavier": np.sqrt(1 / n_prev)}.get(scale, scale)
             W = rng.standard_normal((n, n_prev)) * float(factor)
@@ -126,9 +128,19 @@ def model_backward(AL, Y, caches, hidden: str = "relu", output: str = "sigmoid",
     """Gradients ``dW1..dWL``, ``db1..dbL`` (and ``dA0..dA{L-1}``) of the cross-entropy cost."""
     grads = {}
     L = len(caches)
-    AL = np.clip(AL, eps, 1 - eps)
-    dA = -(Y / AL - (1 - Y) / (1 - AL))
-    for l in range(L, 0, -1):
+    if output == "sigmoid":
+        # Sigmoid and cross-entropy together: dZ = AL - Y, which is dA * sigmoid'(Z) without the
+        # rounding of 1 - AL. Chaining them through a clipped AL loses the gradient of a saturated
+        # wrong prediction (|Z| > ~28): it shrinks towards 0 instead of staying AL - Y.
+        linear_cache, Z = caches[-1]
+        dA, dW, db = linear_backward(sigmoid(Z)[0] - Y, linear_cache)
+        grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA, dW, db
+        first = L - 1
+    else:
+        AL = np.clip(AL, eps, 1 - eps)
+        dA = -(Y / AL - (1 - Y) / (1 - AL))
+        first = L
+    for l in range(first, 0, -1):
         dA_prev, dW, db = layer_backward(dA, caches[l - 1], output if l == L else hidden)
         grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA_prev, dW, db
         dA = dA_prev

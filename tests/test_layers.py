@@ -154,3 +154,48 @@ def test_bn_train_learns_and_uses_running_averages_at_test_time():
     ops = {"batchnorm_forward": lambda *a, **k: calls.append(1) or layers.batchnorm_forward(*a, **k)}
     layers.bn_train(X, y, [3, 4, 3], num_epochs=1, batch_size=100, ops=ops)
     assert len(calls) == 3  # the swapped-in function ran once per batch
+
+
+def test_model_backward_keeps_the_gradient_of_a_saturated_wrong_prediction():
+    """Sigmoid + cross-entropy give dZ = AL - Y even where 1 - AL rounds off (|Z| of 30 or 50)."""
+    X, Y = np.array([[1.0, 1.0, -1.0]]), np.array([[0, 1, 1]])
+    for w in (10.0, 30.0, 50.0):
+        params = {"W1": np.array([[0.5], [w]]), "b1": np.zeros((2, 1)),
+                  "W2": np.array([[0.0, 1.0]]), "b2": np.zeros((1, 1))}
+        AL, caches = layers.model_forward(X, params)
+        grads = layers.model_backward(AL, Y, caches)
+        t = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+        Z2 = t["W2"] @ torch.relu(t["W1"] @ torch.tensor(X) + t["b1"]) + t["b2"]
+        torch.nn.functional.binary_cross_entropy_with_logits(Z2, torch.tensor(Y, dtype=torch.float64)).backward()
+        for k, v in t.items():
+            check_gradient(f"d{k} at w = {w}", grads[f"d{k}"], v.grad.numpy(), tol=1e-9)
+
+
+def test_layer_steps_match_autograd_for_every_activation():
+    rng = np.random.default_rng(5)
+    A_prev, W, b, dA = rng.normal(size=(4, 6)), rng.normal(size=(3, 4)), rng.normal(size=(3, 1)), rng.normal(size=(3, 6))
+    for name, g in (("relu", torch.relu), ("sigmoid", torch.sigmoid), ("tanh", torch.tanh)):
+        A, cache = layers.layer_forward(A_prev, W, b, name)
+        t = [torch.tensor(v, requires_grad=True) for v in (A_prev, W, b)]
+        out = g(t[1] @ t[0] + t[2])
+        assert np.allclose(A, out.detach().numpy())
+        ((out * torch.tensor(dA)).sum() / 6).backward()  # per-example dA, cost averaged over m = 6
+        dA_prev, dW, db = layers.layer_backward(dA, cache, name)
+        check_gradient(f"{name} dA_prev", dA_prev, t[0].grad.numpy() * 6, tol=1e-9)
+        check_gradient(f"{name} dW", dW, t[1].grad.numpy(), tol=1e-9)
+        check_gradient(f"{name} db", db, t[2].grad.numpy(), tol=1e-9)
+
+
+def test_train_records_every_epoch_and_init_params_rejects_an_unknown_scale():
+    import pytest
+
+    rng = np.random.default_rng(6)
+    X, Y = rng.normal(size=(3, 20)), (rng.random((1, 20)) > 0.5).astype(int)
+    _, costs = layers.train(X, Y, [3, 4, 1], lr=0.1, num_epochs=7, every=1)
+    assert len(costs) == 7
+    _, costs = layers.train(X, Y, [3, 4, 1], lr=0.1, num_epochs=7, every=3)
+    assert len(costs) == 3  # epochs 0, 3 and 6
+    assert np.allclose(layers.init_params([4, 2], scale=0.5, seed=1)["W1"],
+                       0.5 * np.random.default_rng(1).standard_normal((2, 4)))
+    with pytest.raises(ValueError, match="scale should be"):
+        layers.init_params([3, 2], scale="kaiming")
