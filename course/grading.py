@@ -320,8 +320,7 @@ def assemble(template: Template, student_nb) -> tuple[list[Slot], list[str], set
     if missing_answers:
         notes.append(f"answer cell(s) deleted: {', '.join(missing_answers)}")
 
-    slots: list[Slot] = [Slot(c, "student") for c in extras_after.get(None, [])
-                         if False]  # placed after the parameters cell below
+    slots: list[Slot] = []   # cells the student added at the very top go after the parameters
     unanswered = set()
     for tc in template.cells:
         if tc.kind == "answer":
@@ -576,7 +575,7 @@ class GradingKernel:
         mods = [m for m in dict.fromkeys(["numpy", "course", "course.checks", "course.progress"]
                                          + list(imports))]
         warm = (
-            "import importlib as _il, os as _os, resource as _rs, sys as _sys, types as _ty\n"
+            "import importlib as _il, os as _os, sys as _sys, types as _ty\n"
             f"for _m in {mods!r}:\n"
             "    try:\n        _il.import_module(_m)\n    except Exception:\n        pass\n"
             f"_mod = _ty.ModuleType({self.key!r})\n"
@@ -584,11 +583,16 @@ class GradingKernel:
             f"_sys.modules[{self.key!r}] = _mod\n"
             "_mod.guard = _mod.Guard()\n"
             f"if {int(memory_mb)} > 0:\n"
-            "    _vm = [int(l.split()[1]) * 1024 for l in open('/proc/self/status')"
+            "    try:  # Linux: the address space now, plus the allowance\n"
+            "        import resource as _rs\n"
+            "        _vm = [int(l.split()[1]) * 1024 for l in open('/proc/self/status')"
             " if l.startswith('VmSize')][0]\n"
-            "    _soft, _hard = _rs.getrlimit(_rs.RLIMIT_AS)\n"
-            f"    _lim = _vm + {int(memory_mb)} * 1024 * 1024\n"
-            "    _rs.setrlimit(_rs.RLIMIT_AS, (_lim if _hard < 0 else min(_lim, _hard), _hard))\n"
+            "        _soft, _hard = _rs.getrlimit(_rs.RLIMIT_AS)\n"
+            f"        _lim = _vm + {int(memory_mb)} * 1024 * 1024\n"
+            "        _rs.setrlimit(_rs.RLIMIT_AS, (_lim if _hard < 0 else min(_lim, _hard), "
+            "_hard))\n"
+            "    except (ImportError, OSError, ValueError, IndexError):\n"
+            "        pass\n"
             "del _m, _mod\n")
         run = self.execute(warm, WARM_TIMEOUT, store_history=False)
         if run.status != "ok":
@@ -1428,6 +1432,13 @@ def hide_hidden_tests(nb) -> None:
 class HideHiddenTests(_Preprocessor):
     """nbconvert preprocessor (for nbgrader's own feedback and formgrader's button):
     ``c.GenerateFeedback.preprocessors`` in the course's nbgrader_config.py lists it."""
+
+    try:
+        from traitlets import Bool
+
+        enabled = Bool(True).tag(config=True)   # nbconvert registers preprocessors disabled
+    except ImportError:  # pragma: no cover
+        enabled = True
 
     def preprocess(self, nb, resources):
         hide_hidden_tests(nb)

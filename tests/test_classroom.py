@@ -137,7 +137,9 @@ def test_hidden_tests_removed_from_feedback_notebooks():
     test.outputs = [nbformat.v4.new_output(
         "error", ename="AssertionError", evalue="`sigmoid(3.0)` should be a single number",
         traceback=["----", 'check_scalar("sigmoid(3.0)", sigmoid(3.0), 0.95257413)', "..."])]
-    nb2, _ = grading.HideHiddenTests().preprocess(nb, {})
+    pre = grading.HideHiddenTests()
+    assert pre.enabled                      # nbconvert skips preprocessors left disabled
+    nb2, _ = pre(nb, {})
     text = json.dumps(nb2)
     assert "BEGIN HIDDEN TESTS" not in text and "0.95257413" not in text
     assert "np.linspace(-6, 6, 12)" not in text

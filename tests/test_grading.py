@@ -214,6 +214,20 @@ def test_nbgrader_export_reads_the_gradebook(graded):
     assert wide["correct01"]["score"] == "13.0"
 
 
+def test_nbgrader_generate_feedback_hides_hidden_tests_too(graded, tmp_path):
+    """Formgrader's feedback button runs nbgrader's GenerateFeedback: the config adds ours."""
+    course_dir = shutil.copytree(graded["dir"], tmp_path / "copy")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    out = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_feedback",
+                          ASSIGNMENT, "--student", "hidden_fail", "--force"], cwd=course_dir,
+                         env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    path = course_dir / "feedback" / "hidden_fail" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    text = _text(path)
+    assert not [line for line in _hidden_only_lines() if line in text]
+    assert "should be a single number" in text
+
+
 def test_collect_reports_each_file(graded):
     out = graded["collected"]
     assert "renamed" in out and "recognised by its cells" in out

@@ -30,6 +30,9 @@ def add_arguments(parser) -> None:
                         help="only submissions that are new or changed since they were graded")
     parser.add_argument("--run-all", action="store_true",
                         help="also run the cells after the last test (plots, training)")
+    parser.add_argument("--no-fork", dest="fork", action="store_false",
+                        help="start every kernel the usual way instead of forking it from one "
+                             "warm process (slower; for platforms without fork)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -46,7 +49,7 @@ def run(args) -> int:
         return 2
     settings = Settings(timeout=args.timeout or course.timeout,
                         memory_mb=course.memory_mb if args.memory is None else args.memory,
-                        run_all=args.run_all)
+                        run_all=args.run_all, fork=args.fork)
     results = []
     for day in days:
         try:
