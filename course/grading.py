@@ -379,6 +379,16 @@ def _protected_name(name):
 _VOLATILE = ("input", "raw_input", "_", "__", "___", "display", "get_ipython")
 
 
+_LIBRARIES = ("IPython", "ipykernel", "matplotlib", "matplotlib_inline", "ipywidgets", "tqdm",
+              "torch", "numpy", "course", "jupyter_client", "comm")
+
+
+def _library_hooks(now, saved):
+    """True when the hooks only changed by what installed libraries registered."""
+    added = [h for h in now if h not in saved]
+    return all((getattr(h, "__module__", None) or "").split(".")[0] in _LIBRARIES for h in added)
+
+
 def _sensitive(value):
     return value is not _MISSING and (callable(value) or isinstance(value, types.ModuleType))
 
@@ -488,13 +498,21 @@ class Guard:
                 ns["__builtins__"] = builtins
         sh = self.shell
         for key in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers"):
-            if list(getattr(sh, key)) != self.hooks[key]:
+            now = list(getattr(sh, key))
+            if now != self.hooks[key]:
+                if _library_hooks(now, self.hooks[key]):
+                    self.hooks[key] = now   # an extension or magic (%load_ext) added it
+                    continue
                 found.append(f"IPython {key} changed")
                 serious = True
                 if restore:
                     getattr(sh, key)[:] = self.hooks[key]
         for k, v in self.hooks["events"].items():
-            if sh.events.callbacks.get(k) != v:
+            now = list(sh.events.callbacks.get(k, []))
+            if now != v:
+                if _library_hooks(now, v):
+                    self.hooks["events"][k] = now   # %matplotlib inline, %autoreload, ...
+                    continue
                 found.append(f"IPython event {k} hooked")
                 serious = True
                 if restore:

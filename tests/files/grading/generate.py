@@ -92,6 +92,11 @@ def L1(y_hat, y):
 def L2(y_hat, y):
     return np.sum((y - y_hat) ** 2)
 ''',
+    "sigmoid_ndmin": '''
+def sigmoid(z):
+    z = np.array(z, dtype=float, ndmin=1)
+    return 1 / (1 + np.exp(-z))
+''',
     "softmax_identity": '''
 def softmax(x):
     return x
@@ -167,7 +172,8 @@ def sigmoid(z):
 # student id -> (recipe, exercises expected to fail, expected status)
 STUDENTS = {
     "correct01": ("solution", (), "graded"),
-    "correct02": ("solution", (), "graded"),
+    # added cells: magics at the top (not tampering) and a helper the answers use
+    "correct02": ("solution_extras", (), "graded"),
     "correct03": ("solution", (), "graded"),
     "blank": ("stub", ALL, "graded"),
     "partial": ("partial", ("normalize_rows_values", "softmax_values", "l1_loss", "l2_loss",
@@ -177,6 +183,8 @@ STUDENTS = {
     "unstable_softmax": ("wrong:softmax_unstable", ("softmax_values",), "graded"),
     "syntax_error": ("wrong:syntax", ("normalize_rows_values",), "graded"),
     "l1_mean": ("wrong:l1_mean", ("l1_loss",), "graded"),
+    # passes the visible test, fails a hidden one (sigmoid(3.0) must be a plain number)
+    "hidden_fail": ("wrong:sigmoid_ndmin", ("sigmoid_values",), "graded"),
     "infinite_loop": ("wrong:loop", ("l1_loss",), "timed out"),
     "loop_no_interrupt": ("wrong:loop_no_interrupt", ("image2vector_shape",), "timed out"),
     "memory_hog": ("wrong:memory", ("softmax_values",), "graded"),
@@ -210,7 +218,7 @@ STUDENTS = {
 TARGET = {"sigmoid": "sigmoid", "softmax_unstable": "softmax", "syntax": "normalize_rows",
           "loop": "losses", "loop_no_interrupt": "image2vector", "memory": "softmax",
           "exit_in_test": "pairwise_sq_distances", "huge_output": "sigmoid", "l1_mean": "losses",
-          "softmax_identity": "softmax", "redefine_checks": "sigmoid",
+          "sigmoid_ndmin": "sigmoid", "softmax_identity": "softmax", "redefine_checks": "sigmoid",
           "patch_course_checks": "sigmoid", "patch_numpy": "sigmoid", "swap_code": "sigmoid",
           "blank_tests": "sigmoid", "patch_during_test": "sigmoid", "swallow_errors": "sigmoid"}
 
@@ -253,6 +261,15 @@ def submission(recipe: str, released: nbformat.NotebookNode) -> nbformat.Noteboo
         return nb
     answer_all()
     if recipe == "solution":
+        return nb
+    if recipe == "solution_extras":
+        nb.cells.insert(0, nbformat.v4.new_code_cell(
+            "%matplotlib inline\n%load_ext autoreload\n%autoreload 2"))
+        i = nb.cells.index(by_id["l1_loss"]) - 1            # the losses answer
+        nb.cells.insert(i, nbformat.v4.new_code_cell("def _abs_sum(a):\n    return np.sum(np.abs(a))"))
+        by_id["losses"].source = by_id["losses"].source.replace(
+            "np.sum(np.abs(y - y_hat))", "_abs_sum(y - y_hat)")
+        assert "_abs_sum(y - y_hat)" in by_id["losses"].source
         return nb
     if recipe.startswith("wrong:"):
         name = recipe.split(":", 1)[1]
