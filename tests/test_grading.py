@@ -228,6 +228,23 @@ def test_nbgrader_generate_feedback_hides_hidden_tests_too(graded, tmp_path):
     assert "should be a single number" in text
 
 
+def test_release_matches_the_committed_student_version_and_fills_the_gradebook(graded):
+    import nbformat
+
+    from course.classroom import load
+
+    released = nbformat.read(str(graded["dir"] / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+                             as_version=4)
+    committed = nbformat.read(str(Path(__file__).parent.parent / "student" / ASSIGNMENT /
+                                  f"{ASSIGNMENT}.ipynb"), as_version=4)
+    assert [c.source for c in released.cells] == [c.source for c in committed.cells]
+    assert (graded["dir"] / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+    with load(graded["dir"]).gradebook() as gb:
+        nb = gb.find_notebook(ASSIGNMENT, ASSIGNMENT)
+        assert {c.name: c.max_score for c in nb.grade_cells} == generate.POINTS
+        assert all(c.checksum for c in nb.source_cells if c.locked)
+
+
 def test_collect_reports_each_file(graded):
     out = graded["collected"]
     assert "renamed" in out and "recognised by its cells" in out
