@@ -10,8 +10,9 @@ keep working on it::
     DIR/submitted/<student>/<assignment>/<nb>.ipynb (+ timestamp.txt)
     DIR/autograded/..., DIR/feedback/...    written by `course grade` and `course feedback`
 
-The source is copied (not linked) when a day is released, so a class is graded against the
-version its students were given even if the repository's notebook changes later.
+`init` copies every written day's source folder from the repository into source/ (formgrader
+lists them); `course release` copies the day again, so a class is graded against the version
+its students were given, even if the repository's notebook changes later.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import notebook as nbtools
+from .syllabus import available_days
 
 CONFIG = "nbgrader_config.py"
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"   # nbgrader's Exchange.timestamp_format
@@ -108,11 +110,11 @@ class Course:
         return Gradebook(self.db_url, self.course_id)
 
     def assignments(self) -> list[str]:
-        """Assignments that have a source folder (released or not)."""
+        """Released assignments: a source notebook and a release folder."""
         if not self.source.is_dir():
             return []
         return sorted(p.name for p in self.source.iterdir()
-                      if p.is_dir() and any(p.glob("*.ipynb")))
+                      if p.is_dir() and any(p.glob("*.ipynb")) and (self.release / p.name).is_dir())
 
     def notebooks(self, assignment: str) -> list[str]:
         return sorted(p.stem for p in (self.source / assignment).glob("*.ipynb"))
@@ -152,6 +154,7 @@ def init(root, *, course_id: str | None = None, db_url: str | None = None,
                                               root_hint=root.name))
     for sub in ("source", "release", "submitted", "autograded", "feedback"):
         (root / sub).mkdir(exist_ok=True)
+    copy_sources(root / "source", available_days())
     course = load(root)
     with course.gradebook():  # creates the tables
         pass
@@ -178,6 +181,20 @@ def load(root) -> Course:
 
 # --- release ---------------------------------------------------------------------------------
 
+
+def copy_sources(source: Path, days, *, replace: bool = False) -> None:
+    """The days' source folders, copied from the repository into the course's source/ (so
+    formgrader lists them); an existing copy is kept unless ``replace``."""
+    for day in days:
+        dest = Path(source) / day.name
+        if dest.exists():
+            if not replace:
+                continue
+            shutil.rmtree(dest)
+        shutil.copytree(day.notebook.parent, dest,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+
+
 def release(course: Course, days, *, force: bool = True):
     """Copy each day's source into the course and generate its student version with nbgrader.
 
@@ -196,11 +213,7 @@ def release(course: Course, days, *, force: bool = True):
     cfg.merge(Config({"CourseDirectory": {"root": str(course.root), "db_url": course.db_url}}))
     api = NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
     for day in days:
-        src = course.source / day.name
-        if src.exists():
-            shutil.rmtree(src)
-        shutil.copytree(day.notebook.parent, src,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        copy_sources(course.source, [day], replace=True)
         out = course.release / day.name / day.notebook.name
         existed = out.exists()
         result = api.generate_assignment(day.name, force=True, create=True)

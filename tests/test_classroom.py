@@ -16,14 +16,15 @@ DAY = get_day(1)
 @pytest.fixture
 def course(tmp_path):
     c = classroom.init(tmp_path / "class", timeout=15, memory_mb=512)
-    # The source as a release would copy it (the gradebook is not needed to collect).
-    shutil.copytree(DAY.notebook.parent, c.source / DAY.name)
+    # Released, as far as collecting is concerned (the gradebook is not needed for it).
+    shutil.copytree(c.source / DAY.name, c.release / DAY.name)
     return c
 
 
 def test_init_writes_an_nbgrader_course_folder(course):
     for sub in ("source", "release", "submitted", "autograded", "feedback"):
         assert (course.root / sub).is_dir()
+    assert (course.source / DAY.name / DAY.notebook.name).read_bytes() == DAY.notebook.read_bytes()
     assert (course.root / "gradebook.db").exists()
     assert course.timeout == 15 and course.memory_mb == 512
     assert course.db_url == f"sqlite:///{course.root / 'gradebook.db'}"

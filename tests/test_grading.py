@@ -282,4 +282,4 @@ def test_grade_without_a_course_folder_is_a_clear_error(tmp_path):
     init = run_cli("classroom", "init", tmp_path / "c")
     assert init[0] == 0
     code, _, err = run_cli("grade", "1", "--course-dir", tmp_path / "c")
-    assert code == 2 and "course release DAY --course-dir" in err
+    assert code == 2 and "course release day01-numpy --course-dir" in err
