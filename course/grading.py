@@ -1124,6 +1124,7 @@ def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSourc
         kernel = kernels.get() if kernels and restarts == 0 else new_kernel(
             template, settings, cwd, kernels.zygote if kernels else None)
         died_at = None
+        clean = True    # nothing but trusted cells (each checked after it ran) so far
         try:
             kernel.chdir(cwd)
             for i, slot in enumerate(slots[:stop + 1]):
@@ -1133,7 +1134,7 @@ def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSourc
                     runs[i] = skip[i]
                     continue
                 trusted = slot.origin != "student"
-                if trusted:
+                if trusted and not clean:
                     check = kernel.guard(when="before")
                     if check is None:
                         tampering.append("!the grader's checks could not run (the kernel's "
@@ -1149,6 +1150,7 @@ def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSourc
                             tampering.append(tag)
                 run = kernel.execute(slot.cell["source"], settings.timeout)
                 runs[i] = run
+                clean = trusted
                 if run.status == "dead":
                     died_at = i
                     break
@@ -1156,6 +1158,7 @@ def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSourc
                     names = bound_names(slot.cell["source"])
                     check = kernel.guard(names, when="after", loose=not slot.test)
                     if check is None:
+                        clean = False
                         tampering.append("!the grader's checks could not run (the kernel's "
                                          "execution machinery was changed)")
                         if slot.test:

@@ -276,6 +276,18 @@ def test_regrade_replaces_the_result_and_never_keeps_a_stale_score(graded):
     assert code == 0 and "nothing changed" in out
 
 
+def test_plain_kernels_give_the_same_scores(graded):
+    """--no-fork: every kernel started the usual way (platforms without fork)."""
+    who = ["correct01", "kernel_exit", "patch_numpy"]
+    code, out, _ = run_cli("grade", "1", "--course-dir", graded["dir"], "--no-fork", "-q",
+                           *[a for s in who for a in ("--student", s)])
+    assert code == 0
+    scores = gradebook_scores(graded["dir"])
+    for student in who:
+        assert scores[student] == generate.expected(student)
+        assert result(graded["dir"], student)["status"] == generate.STUDENTS[student][2]
+
+
 def test_grade_without_a_course_folder_is_a_clear_error(tmp_path):
     code, _, err = run_cli("grade", "1", "--course-dir", tmp_path / "nope")
     assert code == 2 and "course classroom init" in err
