@@ -9,12 +9,13 @@ TORCH  := torch==2.13.0
 WORKSPACE ?= workspace
 JOBS   ?= 2
 
-.PHONY: setup lab test bench workspace data chromium student clean help
+.PHONY: setup lab test bench bench-grading workspace data chromium student clean help
 
 help:
 	@echo "make lab    set up and open JupyterLab on your workspace (student notebooks)"
 	@echo "make test   set up and run the whole test suite"
-	@echo "make bench  time every day (fast mode) and report full-mode metrics"
+	@echo "make bench  time every day in fast mode (FULL=1: full mode and its metrics too)"
+	@echo "make bench-grading  grading rate: plain nbgrader vs course grade"
 	@echo "make setup  set up only: .venv, the course package, the kernel, the workspace"
 
 # The venv, with torch pinned here (the package itself only asks for a range).
@@ -70,8 +71,14 @@ lab: setup
 test: setup
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
 
+# Every day's fast-mode time (FULL=1: also full mode and its metric) and the progress overhead.
 bench: setup
 	$(PY) bench/run_days.py
+	$(PY) bench/progress_overhead.py
+
+# Submissions graded per minute: plain nbgrader vs `course grade` (several minutes).
+bench-grading: setup
+	$(PY) bench/grading.py
 
 clean:
 	rm -rf $(VENV) runs bench/out .pytest_cache

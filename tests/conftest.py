@@ -10,6 +10,8 @@ FILES = Path(__file__).resolve().parent / "files"
 # Test runs never write into a learner's progress store, and never draw a plot window.
 os.environ["COURSE_PROGRESS"] = "off"
 os.environ.setdefault("MPLBACKEND", "agg")
+# Two test workers share the cores: one thread each for the kernels they start.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @pytest.fixture
