@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import notebook as nbtools
+from .errors import CourseError
 from .syllabus import available_days
 
 CONFIG = "nbgrader_config.py"
@@ -68,7 +69,7 @@ c.GenerateFeedback.preprocessors = [
 '''
 
 
-class ClassroomError(Exception):
+class ClassroomError(CourseError):
     """Something about the course folder an instructor has to fix; the message says what."""
 
 

@@ -5,7 +5,7 @@ import argparse
 import importlib
 import sys
 
-from .syllabus import UnknownDay
+from .errors import CourseError
 
 # Subcommand name -> module in course.commands (each has `add_arguments(parser)` and `run(args)`).
 COMMANDS = {
@@ -44,7 +44,7 @@ def main(argv=None) -> int:
         return 2
     try:
         return args.handler(args) or 0
-    except UnknownDay as err:
+    except CourseError as err:
         print(f"course {args.command}: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import CourseError
+
 
 # --- generated sets ---------------------------------------------------------------------------
 
@@ -122,7 +124,7 @@ FASHION_FILES = {
 }
 
 
-class DataUnavailable(RuntimeError):
+class DataUnavailable(CourseError, RuntimeError):
     """A data set is on none of the places the course looks, and cannot be downloaded."""
 
 

@@ -1,10 +1,12 @@
 """Device selection: ``device="auto" | "cpu" | "cuda"`` (or ``"cuda:1"``) to a ``torch.device``."""
 from __future__ import annotations
 
+from .errors import CourseError
+
 CHOICES = ("auto", "cpu", "cuda")
 
 
-class DeviceUnavailable(RuntimeError):
+class DeviceUnavailable(CourseError, RuntimeError):
     """The requested device does not exist on this machine."""
 
 

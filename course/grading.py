@@ -36,12 +36,10 @@ from __future__ import annotations
 
 import ast
 import copy
-import datetime as dt
 import hashlib
 import json
 import os
 import queue
-import re
 import secrets
 import shutil
 import sys
@@ -53,6 +51,7 @@ from pathlib import Path
 import nbformat
 
 from . import notebook as nbtools
+from .errors import CourseError
 from .classroom import Course, find_notebook, read_timestamp
 
 MAX_OUTPUT_CHARS = 20_000      # stream text kept per cell
@@ -216,7 +215,7 @@ def visible_source(source: str, note: str | None = "# (hidden tests: not shown)"
 # --- the submission: read it, whatever state it is in --------------------------------------------
 
 
-class GradingError(Exception):
+class GradingError(CourseError):
     """A problem with the course folder (not with a submission); the message says what to do."""
 
 
@@ -1353,9 +1352,6 @@ def save(course: Course, template: Template, result: Result, nb) -> None:
 def record(gb, course: Course, template: Template, result: Result) -> None:
     """Write a result into nbgrader's gradebook: the submission, every grade (auto score) and
     comment, and the late penalty, replacing what an earlier grading recorded."""
-    from nbgrader.api import MissingEntry
-    from nbgrader.plugins import LateSubmissionPlugin
-
     import warnings
 
     with warnings.catch_warnings():

@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import environment as _env
+from .errors import CourseError
 from .syllabus import DAYS, Day, get_day
 
 APP = "100-days-of-deep-learning"
@@ -54,7 +55,7 @@ CREATE INDEX IF NOT EXISTS events_outcome_day ON events (outcome, day, exercise)
 COLUMNS = ("id", "day", "exercise", "outcome", "at", "local_date", "environment", "error")
 
 
-class ProgressFileError(ValueError):
+class ProgressFileError(CourseError, ValueError):
     """An export file that cannot be imported (the message says what to do)."""
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import CourseError
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 # The exercises of every written day, derived from the notebooks by `make student` and shipped in
@@ -133,7 +135,7 @@ DAYS: tuple[Day, ...] = (
 )
 
 
-class UnknownDay(ValueError):
+class UnknownDay(CourseError, ValueError):
     """A day spec that matches no day of the syllabus."""
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from course.cli import main
-from course.syllabus import get_day
 
 sys.path.insert(0, str(Path(__file__).parent / "files" / "grading"))
 import generate  # noqa: E402

@@ -22,7 +22,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..classroom import ClassroomError, collect, load
+    from ..classroom import collect, load
 
     try:
         when = dt.datetime.fromisoformat(args.timestamp) if args.timestamp else None
@@ -30,12 +30,8 @@ def run(args) -> int:
         print(f"course collect: --timestamp {args.timestamp!r} is not a date and time; write it "
               "as 'YYYY-MM-DD HH:MM'.", file=sys.stderr)
         return 2
-    try:
-        course = load(args.course_dir)
-        done = collect(course, args.source, timestamp=when)
-    except ClassroomError as err:
-        print(f"course collect: {err}", file=sys.stderr)
-        return 2
+    course = load(args.course_dir)
+    done = collect(course, args.source, timestamp=when)
     rows = [(d.student or "?", d.assignment or "?", d.status, d.source, d.note) for d in done]
     print_table(("student", "assignment", "status", "file", "note"), rows)
     added = sum(d.status != "skipped" for d in done)

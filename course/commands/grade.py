@@ -9,7 +9,6 @@ graded gets a recorded zero and the reason.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from ..table import print_table
@@ -37,27 +36,19 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..classroom import ClassroomError, load
-    from ..grading import GradingError, Settings, grade, summary
+    from ..classroom import load
+    from ..grading import Settings, grade, summary
     from ..syllabus import select
 
     days = select(args.days)
-    try:
-        course = load(args.course_dir)
-    except ClassroomError as err:
-        print(f"course grade: {err}", file=sys.stderr)
-        return 2
+    course = load(args.course_dir)
     settings = Settings(timeout=args.timeout or course.timeout,
                         memory_mb=course.memory_mb if args.memory is None else args.memory,
                         run_all=args.run_all, fork=args.fork)
     results = []
     for day in days:
-        try:
-            got = grade(course, day.name, args.student, jobs=args.jobs, settings=settings,
-                        progress=not args.quiet, only_changed=args.changed)
-        except (GradingError, ClassroomError) as err:
-            print(f"course grade: {err}", file=sys.stderr)
-            return 2
+        got = grade(course, day.name, args.student, jobs=args.jobs, settings=settings,
+                    progress=not args.quiet, only_changed=args.changed)
         if not got:
             print(f"{day.name}: no submissions to grade in {course.submitted}"
                   + (" (nothing changed)" if args.changed else ""))

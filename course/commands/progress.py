@@ -47,11 +47,7 @@ def run(args) -> int:
         print(f"Exported {progress.plural(n, 'event')} to {args.export}.")
         return 0
     if args.import_:
-        try:
-            added, known = progress.import_json(args.import_, store)
-        except progress.ProgressFileError as err:
-            print(f"course progress: {err}", file=sys.stderr)
-            return 2
+        added, known = progress.import_json(args.import_, store)
         print(f"Imported {progress.plural(added, 'new event')} from {args.import_} "
               f"({known} already here) into {store.path}.")
         return 0

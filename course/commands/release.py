@@ -9,7 +9,6 @@ DIR/release/<assignment>/ and records the assignment, its cells and checksums in
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..release import release
@@ -36,13 +35,9 @@ def run(args) -> int:
     if args.course_dir is not None:
         from .. import classroom
 
-        try:
-            course = classroom.load(args.course_dir)
-            for path, status in classroom.release(course, days):
-                print(f"{status:>8}  {path}")
-        except classroom.ClassroomError as err:
-            print(f"course release: {err}", file=sys.stderr)
-            return 2
+        course = classroom.load(args.course_dir)
+        for path, status in classroom.release(course, days):
+            print(f"{status:>8}  {path}")
         print(f"The gradebook ({course.db_url}) knows the assignment(s); students get "
               f"{course.release}/<assignment>/.")
         return 0
