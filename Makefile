@@ -65,8 +65,8 @@ workspace: $(STAMP)
 
 # JupyterLab on the workspace (never the source notebooks, which hold the solutions), Day 01 open.
 lab: setup
-	cd $(WORKSPACE) && $(abspath $(VENV))/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) \
-		$$(ls -d day01-*/day01-*.ipynb 2>/dev/null | head -n 1)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(WORKSPACE) $(if $(filter 0,$(shell id -u)),--allow-root,) \
+		--LabApp.default_url=/lab/tree/$$(cd $(WORKSPACE) && ls -d day01-*/day01-*.ipynb | head -n 1)
 
 test: setup
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup

@@ -42,3 +42,12 @@ def test_sync_repairs_a_changed_setting(monkeypatch):
     assert "git+https://example.org/fork@" in nb.cells[1].source
     assert nb.cells[1].source.count("import course\n") >= 1 and nb.cells[1].source.count("%pip") == 1
     assert not launch.sync(nb, 1)
+
+
+def test_make_lab_serves_the_workspace_with_day01_open():
+    import subprocess
+
+    out = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True).stdout
+    lab = next(line for line in out.splitlines() if "jupyter lab" in line)
+    assert "--ServerApp.root_dir=workspace" in lab and "/lab/tree/" in lab and "day01-" in lab
+    assert "notebooks" not in lab  # never the source notebooks, which hold the solutions
