@@ -1241,6 +1241,8 @@ def grade(course: Course, assignment: str, students=None, *, jobs: int | None = 
     result in the gradebook as it arrives. Returns the results (in the order of the students)."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
+    _quiet_gradebook()
+
     jobs = max(1, jobs or os.cpu_count() or 1)
     settings = settings or Settings(timeout=course.timeout, memory_mb=course.memory_mb)
     notebooks = course.notebooks(assignment)
@@ -1352,11 +1354,19 @@ def save(course: Course, template: Template, result: Result, nb) -> None:
 def record(gb, course: Course, template: Template, result: Result) -> None:
     """Write a result into nbgrader's gradebook: the submission, every grade (auto score) and
     comment, and the late penalty, replacing what an earlier grading recorded."""
+    _quiet_gradebook()  # also when called on its own, outside grade()
+    _record(gb, course, template, result)
+
+
+def _quiet_gradebook() -> None:
+    """Silence SQLAlchemy's autoflush notes that nbgrader's api raises on every submission.
+
+    A process-wide filter: ``warnings.catch_warnings`` is not safe across the grading threads."""
     import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # SQLAlchemy's autoflush notes from nbgrader's api
-        _record(gb, course, template, result)
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning, message=r"Object of type <Submitted")
 
 
 def _record(gb, course: Course, template: Template, result: Result) -> None:
