@@ -1,7 +1,7 @@
 """Cell constructors for writing a day's source notebook with correct nbgrader metadata.
 
-Course authors build a notebook once with these (see "Working on the course" in the README); the notebook
-in ``notebooks/`` is the source of truth afterwards.
+Course authors build a notebook once with these (see "Working on the course" in the README);
+the notebook in ``notebooks/`` is the source of truth afterwards.
 """
 from __future__ import annotations
 
