@@ -1,9 +1,11 @@
-"""The progress widget in a real JupyterLab, driven by headless Chromium.
+"""The progress widget in a real JupyterLab 4 and Notebook 7, driven by headless Chromium.
 
-A JupyterLab server runs on a learner workspace holding Day 01's source notebook (so its tests
-pass), with a fresh COURSE_HOME. The browser opens the day, runs every cell, and the widget of the
-first cell, shown before any test ran, must then say that all the day's exercises passed: it
-updated itself live. `make setup` installs Debian's chromium; without it this test is skipped.
+A Jupyter server runs on a learner workspace holding Day 01's source notebook (so its tests
+pass), with a fresh COURSE_HOME. The browser opens the day in one front end (JupyterLab at
+/lab/tree/..., or Notebook 7 at /notebooks/..., both served by the same `jupyter lab` server when
+the `notebook` package is installed), runs every cell, and the widget of the first cell, shown
+before any test ran, must then say that all the day's exercises passed: it updated itself live.
+`make setup` installs Debian's chromium; without it this test is skipped.
 """
 import json
 import os
@@ -24,7 +26,11 @@ from course.syllabus import get_day
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOT = Path("/tmp/course-progress-widget.png")
+# Front end (JupyterLab 4, Notebook 7) -> the URL of a notebook in it. Each gets its own server
+# and COURSE_HOME, so the first widget always starts at zero and the live update is checked in each.
+FRONT_ENDS = {"lab": "lab/tree/{path}", "notebook": "notebooks/{path}"}
+SCREENSHOT = "/tmp/course-progress-widget-{front_end}.png"  # the first widget
+PAGE_SCREENSHOT = "/tmp/course-progress-page-{front_end}.png"  # the page around it
 
 pytestmark = pytest.mark.slow
 
@@ -45,9 +51,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server on a workspace with Day 01: yields (url, notebook path, COURSE_HOME)."""
+@pytest.fixture(params=list(FRONT_ENDS))
+def jupyter(request, tmp_path):
+    """A Jupyter server on a workspace with Day 01, the day opened in one front end.
+
+    Yields (front end, the day's URL in it, COURSE_HOME, clock).
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y "
                     "chromium; `make setup` does it as root or in CI) to run the browser test.")
@@ -75,7 +84,8 @@ def lab(tmp_path):
     server = subprocess.Popen(
         [str(jupyter), "lab", "--allow-root", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={workspace}",
-         "--LabApp.expose_app_in_browser=True"],
+         # window.jupyterapp, to ask the page whether its kernel is connected
+         "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True"],
         cwd=workspace, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -86,7 +96,7 @@ def lab(tmp_path):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
+                    pytest.fail("Jupyter did not start:\n" + (tmp_path / "lab.log").read_text())
                 time.sleep(0.3)
         # Start the notebook's kernel now, while Chromium starts: the page will connect to it.
         session = json.dumps({"path": f"{day.name}/{day.name}.ipynb", "type": "notebook",
@@ -94,8 +104,10 @@ def lab(tmp_path):
         urllib.request.urlopen(urllib.request.Request(
             f"{url}/api/sessions?token={token}", data=session.encode(), method="POST",
             headers={"Content-Type": "application/json"}), timeout=60)
-        clock("JupyterLab is up")
-        yield (f"{url}/lab/tree/{day.name}/{day.name}.ipynb?token={token}", home, clock)
+        clock("Jupyter is up")
+        front_end = request.param
+        path = FRONT_ENDS[front_end].format(path=f"{day.name}/{day.name}.ipynb")
+        yield front_end, f"{url}/{path}?token={token}", home, clock
     finally:
         server.terminate()
         try:
@@ -105,10 +117,10 @@ def lab(tmp_path):
         log.close()
 
 
-def test_the_widget_counts_passes_live_in_jupyterlab(lab):
+def test_the_widget_counts_passes_live(jupyter):
     from playwright.sync_api import sync_playwright
 
-    url, home, clock = lab
+    front_end, url, home, clock = jupyter
     total = len(get_day(1).exercises)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
@@ -117,9 +129,7 @@ def test_the_widget_counts_passes_live_in_jupyterlab(lab):
             clock("Chromium is up")
             page.goto(url)
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-            # The kernel is connected when the status bar says "| Idle" (the toolbar says idle
-            # earlier, before it is).
-            page.get_by_text("| Idle").first.wait_for(timeout=60_000)
+            _wait_for_kernel(page)
             clock("the kernel is idle")
             _run_all(page)
             clock("the cells are running")
@@ -138,7 +148,8 @@ def test_the_widget_counts_passes_live_in_jupyterlab(lab):
             assert "1 day streak" in first.locator(".course-streak").text_content()
             assert first.locator(".widget-hprogress").count() == 2
             assert first.locator(".course-heatmap div[title]").count() >= 7 * 19
-            first.screenshot(path=str(SCREENSHOT))
+            first.screenshot(path=SCREENSHOT.format(front_end=front_end))
+            page.screenshot(path=PAGE_SCREENSHOT.format(front_end=front_end))
         finally:
             browser.close()
     events = Store(home / FILENAME).events()
@@ -147,8 +158,21 @@ def test_the_widget_counts_passes_live_in_jupyterlab(lab):
     assert {e.environment for e in events} == {"lab"}
 
 
+def _wait_for_kernel(page) -> None:
+    """Wait until the open notebook's kernel is connected and idle.
+
+    The toolbar's execution indicator says idle ~3 s before the kernel is connected, and only
+    JupyterLab has the status bar's "| Idle": ask the application itself (both front ends).
+    """
+    page.wait_for_function(
+        """() => {
+            const kernel = window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel;
+            return kernel?.connectionStatus === 'connected' && kernel?.status === 'idle';
+        }""", timeout=60_000)
+
+
 def _run_all(page) -> None:
-    """Run → Run All Cells from the menu; accept a kernel dialog if JupyterLab shows one."""
+    """Run → Run All Cells from the menu (the same in both front ends); accept a kernel dialog."""
     for _ in range(3):
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
