@@ -43,6 +43,16 @@ def get_device(device="auto"):
     raise ValueError(f'Unknown device {device!r}: use one of "auto", "cpu", "cuda" or "cuda:N".')
 
 
+def thread_env(jobs: int = 1) -> dict:
+    """Math-library thread counts for kernels running ``jobs`` at a time: the cores shared out,
+    unless the caller already set a count (theirs wins)."""
+    import os
+
+    threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
+    return {name: os.environ.get(name) or str(threads)
+            for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+
+
 def describe(device="auto") -> str:
     """One line for a notebook: which device runs and why."""
     import torch

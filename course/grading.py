@@ -51,6 +51,7 @@ from pathlib import Path
 import nbformat
 
 from . import notebook as nbtools
+from .device import thread_env
 from .errors import CourseError
 from .classroom import Course, find_notebook, read_timestamp
 
@@ -1201,9 +1202,7 @@ def kernel_env(course: Course, scratch: Path, jobs: int) -> dict:
            "TORCH_HOME": str(home / "torch"), "MPLBACKEND": "agg",
            "PYTHONDONTWRITEBYTECODE": "1", "NBGRADER_EXECUTION": "autograde",
            "JUPYTER_PLATFORM_DIRS": "1"}
-    threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        env[name] = str(threads)
+    env.update(thread_env(jobs))
     for folder in ("home/course", "ipython", "matplotlib"):
         (scratch / folder).mkdir(parents=True, exist_ok=True)
     # matplotlib's font cache, copied in (read only) so that kernels do not rebuild it.

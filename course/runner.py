@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import notebook as nbtools
+from .device import thread_env
 from .syllabus import ROOT, Day
 
 RUNS = ROOT / "runs"
@@ -42,10 +43,7 @@ def kernel_env(jobs: int, record_progress: bool = False) -> dict:
     """Environment for the kernels: progress recording off unless asked, and the cores shared."""
     # (No MPLBACKEND here: the inline backend keeps the plots in the executed notebooks.)
     env = {"COURSE_PROGRESS": "on" if record_progress else "off"}
-    threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        env[name] = os.environ.get(name) or str(threads)  # the caller's setting wins
-    return env
+    return {**env, **thread_env(jobs)}
 
 
 def _cell_seconds(cell) -> float:
