@@ -18,12 +18,13 @@ help:
 	@echo "make bench-grading  grading rate: plain nbgrader vs course grade"
 	@echo "make setup  set up only: .venv, the course package, the kernel, the workspace"
 
-# The venv, with torch pinned here (the package itself only asks for a range).
+# The venv, with torch pinned here (the package itself only asks for a range), and every extra:
+# lab (JupyterLab), author (run, release, verify days), grader (teach a class), dev (tests).
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH)
-	$(PY) -m pip install --quiet -e '.[lab,dev]' $(TORCH)
+	$(PY) -m pip install --quiet -e '.[lab,author,grader,dev]' $(TORCH)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (100 Days)" >/dev/null
 	touch $@
 
@@ -64,8 +65,10 @@ workspace: $(STAMP)
 	@$(VENV)/bin/course release --to $(WORKSPACE) | grep -v ' kept ' || true
 
 # JupyterLab on the workspace (never the source notebooks, which hold the solutions), Day 01 open.
+# nbgrader's instructor panels are hidden there (binder/learner/labconfig, the same list Binder disables); instructors grade in their
+# class folder (grader/README.md).
 lab: setup
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(WORKSPACE) $(if $(filter 0,$(shell id -u)),--allow-root,) \
+	JUPYTER_CONFIG_PATH=$(CURDIR)/binder/learner $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(WORKSPACE) $(if $(filter 0,$(shell id -u)),--allow-root,) \
 		--LabApp.default_url=/lab/tree/$$(cd $(WORKSPACE) && ls -d day01-*/day01-*.ipynb | head -n 1)
 
 test: setup

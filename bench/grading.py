@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "tests" / "files" / "grading"))
 
 import generate  # noqa: E402
 
-from course import classroom, grading  # noqa: E402
+from grader import classroom, grading  # noqa: E402
 from course.syllabus import get_day  # noqa: E402
-from course.table import print_table  # noqa: E402
+from course.cli.table import print_table  # noqa: E402
 
 SLOW_BY_DESIGN = ("infinite_loop", "loop_no_interrupt", "memory_hog")
 ASSIGNMENT = "day01-numpy"

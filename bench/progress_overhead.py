@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from course import progress  # noqa: E402
 from course.progress import Event  # noqa: E402
-from course.table import format_table  # noqa: E402
+from course.cli.table import format_table  # noqa: E402
 
 TARGET_MS = 5.0
 

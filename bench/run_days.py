@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from course.runner import execute_many  # noqa: E402
+from course.authoring.runner import execute_many  # noqa: E402
 from course.syllabus import select  # noqa: E402
-from course.table import print_table  # noqa: E402
+from course.cli.table import print_table  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -1,7 +1,7 @@
 """A day's headline metric: shown to the learner, and read back by `course run` and the benchmark."""
 from __future__ import annotations
 
-from .notebook import METRIC_MIME
+METRIC_MIME = "application/vnd.course.metric+json"
 
 
 def headline(name: str, value: float, *, unit: str = "", target: str = "", fmt: str = ".3g") -> None:

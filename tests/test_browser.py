@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from course import notebook as nbtools
+from course.authoring import notebook as nbtools
 from course.progress import FILENAME, Store
 from course.syllabus import get_day
 

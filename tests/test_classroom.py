@@ -7,7 +7,7 @@ import zipfile
 import nbformat
 import pytest
 
-from course import classroom, grading
+from grader import classroom, grading
 from course.syllabus import get_day
 
 DAY = get_day(1)

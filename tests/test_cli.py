@@ -52,7 +52,7 @@ def test_release_keeps_a_learners_edits(cli, tmp_path):
 
 
 def test_run_reports_a_table_and_a_failure_exit_status(cli, monkeypatch):
-    from course import runner
+    from course.authoring import runner
 
     def fake_execute(day, **_):
         return runner.Result(day, False, 1.5, error="cell 7 (softmax_values): AssertionError: no")

@@ -65,7 +65,7 @@ def graded(tmp_path_factory):
 
 
 def gradebook_scores(course_dir):
-    from course.classroom import load
+    from grader.classroom import load
 
     course = load(course_dir)
     scores = {}
@@ -132,7 +132,7 @@ def test_summary_table(graded):
 
 
 def test_tampered_tests_are_flagged_for_manual_grading(graded):
-    from course.classroom import load
+    from grader.classroom import load
 
     course = load(graded["dir"])
     with course.gradebook() as gb:
@@ -230,7 +230,7 @@ def test_nbgrader_generate_feedback_hides_hidden_tests_too(graded, tmp_path):
 def test_release_matches_the_committed_student_version_and_fills_the_gradebook(graded):
     import nbformat
 
-    from course.classroom import load
+    from grader.classroom import load
 
     released = nbformat.read(str(graded["dir"] / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
                              as_version=4)

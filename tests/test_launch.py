@@ -4,8 +4,8 @@ import nbformat
 
 import pytest
 
-from course import launch
-from course import notebook as nbtools
+from course.authoring import launch
+from course.authoring import notebook as nbtools
 from course.syllabus import ROOT, available_days, get_day
 
 DAYS = available_days()
@@ -16,7 +16,7 @@ by_day = pytest.mark.parametrize("day", DAYS, ids=[d.name for d in DAYS])
 def test_badges_and_install_line_follow_the_one_setting(day):
     nb = nbtools.read(day.notebook)
     assert not launch.sync(nb, day), \
-        f"{day.name}: title badges or the set-up install lines drifted; run `python -m course.launch`"
+        f"{day.name}: title badges or the set-up install lines drifted; run `python -m course.authoring.launch`"
     assert launch.colab_url(day) in nb.cells[0].source and launch.binder_url(day) in nb.cells[0].source
 
 

@@ -1,6 +1,6 @@
 import json
 
-from course import notebook as nbtools
+from course.authoring import notebook as nbtools
 
 
 def test_student_version_stubs_solutions_and_drops_hidden_tests(files):

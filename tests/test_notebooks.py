@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from course import notebook as nbtools
-from course.runner import execute
+from course.authoring import notebook as nbtools
+from course.authoring.runner import execute
 from course.syllabus import available_days, docstring
-from course.verification import verify
+from course.authoring.verification import verify
 
 DAYS = available_days()
 by_day = pytest.mark.parametrize("day", DAYS, ids=[d.name for d in DAYS])

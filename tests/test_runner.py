@@ -1,4 +1,4 @@
-from course.runner import execute, kernel_env
+from course.authoring.runner import execute, kernel_env
 from course.syllabus import get_day
 
 

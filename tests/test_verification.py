@@ -1,4 +1,4 @@
-from course.verification import _top_level_names, verify_notebook
+from course.authoring.verification import _top_level_names, verify_notebook
 
 
 def test_a_good_notebook_has_no_findings(files):

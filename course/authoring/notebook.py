@@ -76,7 +76,7 @@ def parameters(nb: nbformat.NotebookNode) -> dict:
     return {}
 
 
-METRIC_MIME = "application/vnd.course.metric+json"
+from ..metrics import METRIC_MIME  # noqa: E402 (re-exported: tools read metrics back)
 
 
 def metrics(nb: nbformat.NotebookNode) -> dict:

@@ -15,7 +15,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..verification import verify
+    from ..authoring.verification import verify
 
     bad = 0
     for day in select(args.days):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..syllabus import DAYS
-from ..table import print_table
+from .table import print_table
 
 
 def add_arguments(parser) -> None:

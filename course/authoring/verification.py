@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import notebook as nbtools
-from .syllabus import Day, get_day
+from ..syllabus import Day, get_day
 
 
 @dataclass

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import notebook as nbtools
-from .device import thread_env
-from .syllabus import ROOT, Day
+from ..device import thread_env
+from ..syllabus import ROOT, Day
 
 RUNS = ROOT / "runs"
 

@@ -27,9 +27,9 @@ from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from . import environment as _env
-from .errors import CourseError
-from .syllabus import DAYS, Day, get_day
+from .. import environment as _env
+from ..errors import CourseError
+from ..syllabus import DAYS, Day, get_day
 
 APP = "100-days-of-deep-learning"
 FILENAME = "progress.sqlite3"

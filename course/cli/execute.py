@@ -10,7 +10,7 @@ import sys
 
 from ..device import CHOICES
 from ..syllabus import select
-from ..table import print_table
+from .table import print_table
 
 
 def add_arguments(parser) -> None:
@@ -34,7 +34,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..runner import RUNS, execute_many
+    from ..authoring.runner import RUNS, execute_many
 
     days = select(args.days)
     if args.device == "cuda":

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..release import release
-
 
 def add_arguments(parser) -> None:
     parser.add_argument("days", nargs="*", metavar="DAY",
@@ -33,7 +31,7 @@ def run(args) -> int:
 
     days = select(args.days)
     if args.course_dir is not None:
-        from .. import classroom
+        from grader import classroom
 
         course = classroom.load(args.course_dir)
         for path, status in classroom.release(course, days):
@@ -41,6 +39,8 @@ def run(args) -> int:
         print(f"The gradebook ({course.db_url}) knows the assignment(s); students get "
               f"{course.release}/<assignment>/.")
         return 0
+    from ..authoring.release import release
+
     for path, status in release(days, args.to, force=args.force):
         print(f"{status:>8}  {path}")
     return 0

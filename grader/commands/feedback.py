@@ -19,7 +19,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..classroom import load
     from ..grading import feedback
-    from ..syllabus import select
+    from course.syllabus import select
 
     days = select(args.days)
     course = load(args.course_dir)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..table import print_table
+from course.cli.table import print_table
 
 
 def add_arguments(parser) -> None:
@@ -38,7 +38,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..classroom import load
     from ..grading import Settings, grade, summary
-    from ..syllabus import select
+    from course.syllabus import select
 
     days = select(args.days)
     course = load(args.course_dir)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import progress
 from ..syllabus import DAYS
-from ..table import format_table
+from .table import format_table
 
 
 def add_arguments(parser) -> None:

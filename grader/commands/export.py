@@ -20,7 +20,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..classroom import load
     from ..grading import export_csv
-    from ..syllabus import select
+    from course.syllabus import select
 
     course = load(args.course_dir)
     assignments = [d.name for d in select(args.days)] if args.days else None

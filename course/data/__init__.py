@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import CourseError
+from ..errors import CourseError
 
 
 # --- generated sets ---------------------------------------------------------------------------

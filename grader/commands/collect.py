@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ..table import print_table
+from course.cli.table import print_table
 
 
 def add_arguments(parser) -> None:

@@ -1,14 +1,14 @@
 """Launching a day anywhere: the repository setting, the badges and the set-up cell.
 
 The repository URL lives here once. Every day's title cell (with its Colab and Binder badges) and
-the install line of its set-up cell are generated from it: `python -m course.launch` rewrites
+the install line of its set-up cell are generated from it: `python -m course.authoring.launch` rewrites
 them in all notebooks after the setting changes, and a test fails when a notebook drifts.
 """
 from __future__ import annotations
 
 import sys
 
-from .syllabus import Day, get_day
+from ..syllabus import Day, get_day
 
 OWNER, NAME, BRANCH = "100-days-of-deep-learning", "course", "main"
 REPOSITORY = f"https://github.com/{OWNER}/{NAME}"
@@ -81,7 +81,7 @@ def sync(nb, day) -> bool:
 def main(argv=None) -> int:
     """Rewrite badges and install lines in every written day's source notebook."""
     from . import notebook as nbtools
-    from .syllabus import available_days
+    from ..syllabus import available_days
 
     for day in available_days():
         nb = nbtools.read(day.notebook)

@@ -1,0 +1,6 @@
+"""`python -m course.cli`: the `course` command."""
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,417 @@
+"""A class's nbgrader course folder: created, released into and filled with submissions.
+
+The folder is nbgrader's own layout, so `nbgrader formgrader`, `nbgrader export` and the exchange
+keep working on it::
+
+    DIR/nbgrader_config.py                 the class's settings (course id, database, timeouts)
+    DIR/gradebook.db                        nbgrader's gradebook (or a --db URL)
+    DIR/source/<assignment>/<nb>.ipynb      the day's source notebook, copied at release time
+    DIR/release/<assignment>/<nb>.ipynb     the student version
+    DIR/submitted/<student>/<assignment>/<nb>.ipynb (+ timestamp.txt)
+    DIR/autograded/..., DIR/feedback/...    written by `course grade` and `course feedback`
+
+`init` copies every written day's source folder from the repository into source/ (formgrader
+lists them); `course release` copies the day again, so a class is graded against the version
+its students were given, even if the repository's notebook changes later.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.authoring import notebook as nbtools
+from course.errors import CourseError
+from course.syllabus import available_days
+
+CONFIG = "nbgrader_config.py"
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"   # nbgrader's Exchange.timestamp_format
+DEFAULT_TIMEOUT = 60                            # seconds per cell, imports not counted
+DEFAULT_MEMORY_MB = 2048                        # per grading kernel, on top of its imports
+
+_CONFIG_TEMPLATE = '''\
+"""nbgrader settings for the class {course_id!r}, written by `course classroom init`.
+
+`course release|collect|grade|feedback|export --course-dir {root_hint}` and nbgrader's own
+commands (`nbgrader formgrader`, `nbgrader export`, ...) run from this folder read it.
+See grader/README.md in the course repository.
+"""
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = {course_id!r}
+{db_line}
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+
+# Per-cell limit. `course grade` imports the day's heavy modules (numpy, torch) before the timed
+# cells, so this only has to cover the student's own code; plain `nbgrader autograde` counts the
+# cold imports too (keep it above ~10 s if you use that).
+c.Execute.timeout = {timeout}
+c.Execute.interrupt_on_timeout = True
+# Deleted test cells come back when plain `nbgrader autograde` grades a submission.
+c.OverwriteCells.add_missing_cells = True
+
+# `course grade` only: memory per grading kernel (MB, on top of its imports).
+c.CourseGrade.memory_mb = {memory_mb}
+
+# Feedback from formgrader or `nbgrader generate_feedback` never shows hidden test code.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "course.grading.HideHiddenTests",
+]
+'''
+
+
+class ClassroomError(CourseError):
+    """Something about the course folder an instructor has to fix; the message says what."""
+
+
+@dataclass
+class Course:
+    """A class's course folder and the settings read from its nbgrader_config.py."""
+
+    root: Path
+    course_id: str
+    db_url: str
+    timeout: int
+    memory_mb: int
+    config: object = None   # the traitlets Config read from nbgrader_config.py
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def release(self) -> Path:
+        return self.root / "release"
+
+    @property
+    def submitted(self) -> Path:
+        return self.root / "submitted"
+
+    @property
+    def autograded(self) -> Path:
+        return self.root / "autograded"
+
+    @property
+    def feedback(self) -> Path:
+        return self.root / "feedback"
+
+    def gradebook(self):
+        from nbgrader.api import Gradebook
+
+        tools_on_path()
+        return Gradebook(self.db_url, self.course_id)
+
+    def assignments(self) -> list[str]:
+        """Released assignments: a source notebook and a release folder."""
+        if not self.source.is_dir():
+            return []
+        return sorted(p.name for p in self.source.iterdir()
+                      if p.is_dir() and any(p.glob("*.ipynb")) and (self.release / p.name).is_dir())
+
+    def notebooks(self, assignment: str) -> list[str]:
+        return sorted(p.stem for p in (self.source / assignment).glob("*.ipynb"))
+
+
+def tools_on_path() -> None:
+    """nbgrader runs `alembic` when it creates a gradebook: find the venv's copy without activation."""
+    import sys
+
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def default_db_url(root: Path) -> str:
+    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+
+
+def init(root, *, course_id: str | None = None, db_url: str | None = None,
+         timeout: int = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
+         force: bool = False) -> Course:
+    """Create the course folder ``root`` (its config, folders and an empty gradebook)."""
+    root = Path(root).resolve()
+    config = root / CONFIG
+    if config.exists() and not force:
+        raise ClassroomError(
+            f"{config} exists already: this folder is a course. Use it as it is, or pass --force "
+            "to rewrite its nbgrader_config.py (grades and submissions are kept).")
+    root.mkdir(parents=True, exist_ok=True)
+    course_id = course_id or re.sub(r"[^A-Za-z0-9_-]+", "-", root.name).strip("-") or "course"
+    db_line = (f"c.CourseDirectory.db_url = {db_url!r}" if db_url
+               else "# Gradebook: SQLite in this folder (nbgrader's default). For a department "
+                    "server:\n# c.CourseDirectory.db_url = "
+                    "\"postgresql://user:password@host/dbname\"")
+    config.write_text(_CONFIG_TEMPLATE.format(course_id=course_id, db_line=db_line,
+                                              timeout=int(timeout), memory_mb=int(memory_mb),
+                                              root_hint=root.name))
+    for sub in ("source", "release", "submitted", "autograded", "feedback"):
+        (root / sub).mkdir(exist_ok=True)
+    copy_sources(root / "source", available_days())
+    course = load(root)
+    with course.gradebook():  # creates the tables
+        pass
+    return course
+
+
+def load(root) -> Course:
+    """Read the course folder's nbgrader_config.py."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = Path(root).resolve()
+    if not (root / CONFIG).exists():
+        raise ClassroomError(
+            f"{root} is not a course folder (no {CONFIG}). Create one with "
+            f"`course classroom init {root}`.")
+    cfg = PyFileConfigLoader(CONFIG, path=str(root)).load_config()
+    cd = cfg.get("CourseDirectory", {})
+    db_url = cd.get("db_url") or default_db_url(root)
+    return Course(root=root, course_id=cd.get("course_id") or "default_course", db_url=db_url,
+                  timeout=int(cfg.get("Execute", {}).get("timeout", DEFAULT_TIMEOUT)),
+                  memory_mb=int(cfg.get("CourseGrade", {}).get("memory_mb", DEFAULT_MEMORY_MB)),
+                  config=cfg)
+
+
+# --- release ---------------------------------------------------------------------------------
+
+
+def copy_sources(source: Path, days, *, replace: bool = False) -> None:
+    """The days' source folders, copied from the repository into the course's source/ (so
+    formgrader lists them); an existing copy is kept unless ``replace``."""
+    for day in days:
+        dest = Path(source) / day.name
+        if dest.exists():
+            if not replace:
+                continue
+            shutil.rmtree(dest)
+        shutil.copytree(day.notebook.parent, dest,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+
+
+def release(course: Course, days, *, force: bool = True):
+    """Copy each day's source into the course and generate its student version with nbgrader.
+
+    nbgrader's GenerateAssignment runs in this process (no `nbgrader` start-up per day): the
+    student version goes to ``release/<assignment>/`` and the gradebook records the assignment,
+    its notebook, the source of its locked and test cells and their checksums. Yields
+    ``(path, status)``.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    tools_on_path()
+    cfg = PyFileConfigLoader(CONFIG, path=str(course.root)).load_config()
+    cfg.merge(Config({"CourseDirectory": {"root": str(course.root), "db_url": course.db_url}}))
+    api = NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
+    for day in days:
+        copy_sources(course.source, [day], replace=True)
+        out = course.release / day.name / day.notebook.name
+        existed = out.exists()
+        result = api.generate_assignment(day.name, force=True, create=True)
+        if not result["success"]:
+            raise ClassroomError(f"nbgrader could not release {day.name}:\n"
+                                 f"{result.get('error') or result.get('log')}")
+        yield out, "updated" if existed else "written"
+
+
+# --- collect ---------------------------------------------------------------------------------
+
+@dataclass
+class Collected:
+    source: str          # the file as it was named in the zip or folder
+    student: str | None
+    assignment: str | None
+    notebook: str | None
+    status: str          # "added", "updated", "skipped"
+    note: str = ""
+
+
+def _grade_ids(data: bytes) -> set[str]:
+    import json
+
+    try:
+        nb = json.loads(data.decode("utf-8", errors="replace"))
+        cells = nb.get("cells") or [c for ws in nb.get("worksheets", []) for c in ws.get("cells", [])]
+        return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells} - {None}
+    except Exception:
+        return set()
+
+
+def _match_by_content(course: Course, data: bytes) -> tuple[str, str] | None:
+    """The (assignment, notebook) whose graded cells a renamed notebook carries."""
+    ids = _grade_ids(data)
+    best, best_n = None, 0
+    for assignment in course.assignments():
+        for name in course.notebooks(assignment):
+            source = nbtools.read(course.source / assignment / f"{name}.ipynb")
+            n = len(ids & {nbtools.nbgrader_meta(c).get("grade_id") for c in source.cells})
+            if n > best_n:
+                best, best_n = (assignment, name), n
+    return best
+
+
+def _entries(src: Path):
+    """(name relative to the collection, bytes, modification time) of every .ipynb found."""
+    skip = ("__MACOSX", ".ipynb_checkpoints")
+    if zipfile.is_zipfile(src):
+        with zipfile.ZipFile(src) as zf:
+            for info in zf.infolist():
+                if info.is_dir() or not info.filename.endswith(".ipynb") or any(
+                        s in info.filename for s in skip):
+                    continue
+                yield info.filename, zf.read(info), dt.datetime(*info.date_time)
+    elif src.is_dir():
+        for path in sorted(src.rglob("*.ipynb")):
+            if any(s in path.parts for s in skip):
+                continue
+            yield (path.relative_to(src).as_posix(), path.read_bytes(),
+                   dt.datetime.fromtimestamp(path.stat().st_mtime))
+    else:
+        raise ClassroomError(f"{src} is neither a folder nor a zip file of submissions.")
+
+
+def collect(course: Course, src, *, timestamp: dt.datetime | None = None) -> list[Collected]:
+    """Import ``<student>_<notebook>.ipynb`` or ``<student>/<notebook>.ipynb`` files.
+
+    Each goes to ``submitted/<student>/<assignment>/<notebook>.ipynb`` with a timestamp.txt (the
+    file's modification time, or ``timestamp``). A file whose name matches no notebook is placed
+    by its content (the grade ids of its cells), so a renamed notebook is still graded.
+    """
+    names = {nb: a for a in course.assignments() for nb in course.notebooks(a)}
+    if not names:
+        raise ClassroomError("No assignment has been released into this course yet: run "
+                             "`course release DAY --course-dir DIR` first.")
+    done = []
+    for name, data, mtime in _entries(Path(src)):
+        parts = name.split("/")
+        stem = parts[-1][:-len(".ipynb")]
+        student = notebook = None
+        note = ""
+        if len(parts) >= 2:
+            student, notebook = parts[-2], stem
+            # <student>/<assignment>/<nb>.ipynb (nbgrader's own layout)
+            if len(parts) >= 3 and parts[-2] in course.assignments():
+                student = parts[-3]
+        else:
+            for nb in sorted(names, key=len, reverse=True):
+                if stem.endswith("_" + nb):
+                    student, notebook = stem[:-len(nb) - 1], nb
+                    break
+            if student is None and "_" in stem:
+                student, notebook = stem.split("_", 1)
+        if not student:
+            done.append(Collected(name, None, None, None, "skipped",
+                                  "cannot tell the student: name files <student>_<notebook>.ipynb "
+                                  "or <student>/<notebook>.ipynb"))
+            continue
+        if notebook not in names:
+            match = _match_by_content(course, data)
+            if match is None and len(names) == 1:
+                match = (next(iter(names.values())), next(iter(names)))
+                note = f"renamed notebook {parts[-1]!r}, unreadable: filed under the only assignment"
+            elif match is not None:
+                note = f"renamed notebook {parts[-1]!r}, recognised by its cells"
+            if match is None:
+                done.append(Collected(name, student, None, None, "skipped",
+                                      f"{parts[-1]!r} matches no released notebook"))
+                continue
+            assignment, notebook = match
+        else:
+            assignment = names[notebook]
+        folder = course.submitted / student / assignment
+        existed = (folder / f"{notebook}.ipynb").exists()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{notebook}.ipynb").write_bytes(data)
+        when = (timestamp or mtime).replace(tzinfo=None)
+        (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f") + " UTC")
+        done.append(Collected(name, student, assignment, notebook,
+                              "updated" if existed else "added", note))
+    return done
+
+
+def submissions(course: Course, assignment: str, students=None) -> list[str]:
+    """Students with a submission folder for ``assignment`` (or a stray notebook for it)."""
+    found = []
+    if course.submitted.is_dir():
+        for folder in sorted(course.submitted.iterdir()):
+            if not folder.is_dir() or folder.name.startswith("."):
+                continue
+            if students and folder.name not in students:
+                continue
+            if (folder / assignment).is_dir() or _stray(course, folder, assignment):
+                found.append(folder.name)
+    return found
+
+
+def _stray(course: Course, student_folder: Path, assignment: str) -> list[Path]:
+    """Notebooks for ``assignment`` saved outside its folder (e.g. submitted/<student>/x.ipynb)."""
+    hits = []
+    for path in student_folder.glob("*.ipynb"):
+        if path.stem in course.notebooks(assignment):
+            hits.append(path)
+        else:
+            match = _match_by_content(course, path.read_bytes())
+            if match and match[0] == assignment:
+                hits.append(path)
+    return hits
+
+
+def find_notebook(course: Course, student: str, assignment: str, notebook: str):
+    """The student's file for ``notebook`` and a note when it was not where nbgrader expects it.
+
+    Returns ``(path or None, note)``: a renamed notebook or one in the wrong folder is found by
+    its name or by its cells.
+    """
+    folder = course.submitted / student / assignment
+    expected = folder / f"{notebook}.ipynb"
+    if expected.exists():
+        return expected, ""
+    candidates = [p for p in sorted(folder.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts] \
+        if folder.is_dir() else []
+    others = [p for p in candidates if p.stem not in course.notebooks(assignment)]
+    for path in candidates:
+        if path.name == expected.name:
+            return path, f"found in the wrong folder ({path.relative_to(course.submitted)})"
+    for path in others:
+        match = _match_by_content(course, path.read_bytes())
+        if match == (assignment, notebook):
+            return path, f"renamed: graded {path.relative_to(course.submitted)}"
+    if len(others) == 1 and len(course.notebooks(assignment)) == 1:
+        return others[0], f"renamed: graded {others[0].relative_to(course.submitted)}"
+    for path in _stray(course, course.submitted / student, assignment):
+        return path, f"found in the wrong folder ({path.relative_to(course.submitted)})"
+    return None, "no notebook submitted"
+
+
+def read_timestamp(course: Course, student: str, assignment: str):
+    from nbgrader.utils import parse_utc
+
+    path = course.submitted / student / assignment / "timestamp.txt"
+    if path.exists():
+        text = path.read_text().strip()
+        try:
+            return parse_utc(text) if text else None
+        except Exception:
+            return None
+    return None
+
+
+def now_stamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime(TIMESTAMP_FORMAT)
+
+
+def relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
