@@ -17,7 +17,7 @@ import pytest
 
 from course.cli import main
 
-sys.path.insert(0, str(Path(__file__).parent / "files" / "grading"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "files" / "grading"))
 import generate  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("grading")
@@ -234,7 +234,7 @@ def test_release_matches_the_committed_student_version_and_fills_the_gradebook(g
 
     released = nbformat.read(str(graded["dir"] / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
                              as_version=4)
-    committed = nbformat.read(str(Path(__file__).parent.parent / "student" / ASSIGNMENT /
+    committed = nbformat.read(str(Path(__file__).parents[2] / "student" / ASSIGNMENT /
                                   f"{ASSIGNMENT}.ipynb"), as_version=4)
     assert [c.source for c in released.cells] == [c.source for c in committed.cells]
     assert (graded["dir"] / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
