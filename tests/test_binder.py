@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,26 @@ def test_binder_environment_builds_and_runs_day01_with_solutions(tmp_path):
     assert "sigmoid_values passed" in outputs and "speedup" in outputs
     import_check = sh(str(venv / "bin" / "python"), "-c", "import torch, course; print(torch.__version__)")
     assert import_check.stdout.startswith("2.13.0")
+
+
+def test_learners_jupyterlab_hides_nbgrader_instructor_panels(tmp_path):
+    """`make lab` and Binder disable nbgrader's instructor plugins, by their real ids."""
+    config = BINDER / "learner"
+    disabled = json.loads((config / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
+    from jupyterlab_server.config import get_federated_extensions
+    from jupyter_core.paths import jupyter_path
+
+    nbgrader = get_federated_extensions(jupyter_path("labextensions"))["@jupyter/nbgrader"]
+    source = "".join(p.read_text(errors="ignore") for p in
+                     (Path(nbgrader["ext_path"]) / "static").glob("*.js"))
+    for plugin in disabled:
+        assert f'"{plugin}"' in source, f"{plugin} is not a plugin of the installed nbgrader"
+    assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:menu" in disabled
+    # The page config JupyterLab serves, with the Makefile's JUPYTER_CONFIG_PATH.
+    code = ("from jupyterlab_server.config import get_page_config\n"
+            "print(__import__('json').dumps(get_page_config([]).get('disabledExtensions', {})))")
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(config), "JUPYTER_CONFIG_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert set(disabled) <= set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "JUPYTER_CONFIG_PATH=$(CURDIR)/binder/learner" in (ROOT / "Makefile").read_text()

@@ -73,6 +73,8 @@ def jupyter(request, tmp_path):
     port, token = _free_port(), uuid.uuid4().hex
     env = {**os.environ, "COURSE_HOME": str(home), "COURSE_PROGRESS": "on", "MPLBACKEND": "agg",
            "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           # as `make lab` serves learners: nbgrader's instructor panels hidden
+           "JUPYTER_CONFIG_PATH": str(Path(nbtools.__file__).parents[2] / "binder" / "learner"),
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "lab-workspaces")}
     # No "Would you like to receive official Jupyter news?" toast.
@@ -131,6 +133,8 @@ def test_the_widget_counts_passes_live(jupyter):
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
             _wait_for_kernel(page)
             clock("the kernel is idle")
+            menus = page.locator(".lm-MenuBar-itemLabel").all_text_contents()
+            assert "Run" in menus and not any("nbgrader" in m.lower() for m in menus), menus
             _run_all(page)
             clock("the cells are running")
             widgets = page.locator(".course-progress")

@@ -6,7 +6,9 @@ run at once without one papermill process start per notebook.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +48,25 @@ def kernel_env(jobs: int, record_progress: bool = False) -> dict:
     return {**env, **thread_env(jobs)}
 
 
+def _kernel_manager_class():
+    """Local kernels over Unix sockets (IPC) where the platform has them: no TCP ports opened,
+    and no ipykernel warning about unencrypted TCP printed into `course run`'s table."""
+    if os.name != "posix":
+        return None  # Windows: TCP, as papermill does by default
+    from jupyter_client import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            # The sockets' path prefix: one per kernel (the default is shared by kernels that
+            # start in the same folder), short enough for a Unix socket path.
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(),
+                                                 f"course-kernel-{uuid.uuid4().hex[:12]}"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def _cell_seconds(cell) -> float:
     return float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0)
 
@@ -68,7 +89,8 @@ def execute(day: Day, *, fast: bool = True, device: str = "auto", seed: int = 0,
             str(path), str(output) if output else None,
             parameters={"fast": fast, "device": device, "seed": seed},
             cwd=str(path.parent), progress_bar=False, log_output=False,
-            execution_timeout=timeout, kernel_name=kernel)
+            execution_timeout=timeout, kernel_name=kernel,
+            **({"kernel_manager_class": km} if (km := _kernel_manager_class()) else {}))
     except PapermillExecutionError as err:
         error = _describe_failure(day, err, output)
     except Exception as err:  # a kernel that died, a timeout, a broken notebook file

@@ -46,8 +46,9 @@ def missing_extra(command: str, err: ImportError) -> MissingExtra | None:
     top = (err.name or "").split(".")[0]
     if extra is None or top not in EXTRA_PACKAGES[extra]:
         return None
+    who = {"author": "a course author's", "grader": "an instructor's"}[extra]
     return MissingExtra(
-        f"`course {command}` needs the {extra}'s tools, which are not installed ({top} is "
+        f"this is {who} command and needs the `{extra}` extra, which is not installed ({top} is "
         f"missing): pip install '{DISTRIBUTION}[{extra}]'")
 
 

@@ -1,10 +1,12 @@
+import os
+import re
 import subprocess
 import sys
 
 import pytest
 
 from course.cli import COMMANDS
-from course.syllabus import get_day
+from course.syllabus import ROOT, get_day
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
@@ -76,3 +78,52 @@ def test_run_cuda_without_gpu(cli):
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "course.cli", "list"], capture_output=True, text=True)
     assert out.returncode == 0 and "NumPy for deep learning" in out.stdout
+
+
+# What a base install (`pip install hundred-days-dl`, as on Colab) lacks: the author's and the
+# instructor's tools. Blocking them in a fresh interpreter stands in for that install.
+BASE_INSTALL = ("import sys\n"
+                "sys.modules.update(dict.fromkeys(['nbgrader', 'sqlalchemy', 'nbformat', 'nbclient', "
+                "'nbconvert', 'papermill', 'jupyter_client', 'traitlets'], None))\n"
+                "from course.cli import main\n"
+                "sys.exit(main(sys.argv[1:]))\n")
+
+
+@pytest.mark.parametrize("argv, extra", [
+    (["grade", "1", "--course-dir", "class"], "grader"),
+    (["classroom", "init", "class"], "grader"),
+    (["collect", "subs.zip", "--course-dir", "class"], "grader"),
+    (["feedback", "1", "--course-dir", "class"], "grader"),
+    (["export", "--course-dir", "class"], "grader"),
+    (["release", "1", "--to", "out"], "author"),
+    (["run", "1"], "author"),
+    (["verify", "1"], "author"),
+])
+def test_a_base_install_names_the_extra_to_install(argv, extra, tmp_path):
+    out = subprocess.run([sys.executable, "-c", BASE_INSTALL, *argv], capture_output=True,
+                         text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"pip install 'hundred-days-dl[{extra}]'" in lines[0], out.stderr
+
+
+def test_a_base_install_lists_days_and_progress(tmp_path):
+    env = {**os.environ, "COURSE_HOME": str(tmp_path)}
+    for argv in (["list"], ["progress"]):
+        out = subprocess.run([sys.executable, "-c", BASE_INSTALL, *argv], capture_output=True,
+                             text=True, cwd=tmp_path, env=env, timeout=120)
+        assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+
+
+def test_the_base_install_is_what_a_notebook_needs():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    from course.authoring import launch
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base = {re.split(r"[<>=!~ \[]", d)[0].lower() for d in project["dependencies"]}
+    assert not base & {"nbgrader", "sqlalchemy", "papermill", "nbformat", "nbclient", "nbconvert",
+                       "jupyterlab", "notebook"}, base
+    assert {"grader", "author", "lab", "dev"} <= set(project["optional-dependencies"])
+    # Colab's set-up cell installs the base package, no extra.
+    assert f'"{launch.PACKAGE} @ git+' in launch.install_lines()

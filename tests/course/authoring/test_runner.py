@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from course.authoring.runner import execute, kernel_env
 from course.syllabus import get_day
 
@@ -35,3 +38,16 @@ def test_kernel_env_keeps_the_callers_thread_setting(monkeypatch):
     assert kernel_env(jobs=1)["OMP_NUM_THREADS"] == "1"
     monkeypatch.delenv("OMP_NUM_THREADS")
     assert kernel_env(jobs=1)["OMP_NUM_THREADS"] == str(max(1, __import__("os").cpu_count()))
+
+
+def test_kernels_run_side_by_side_without_transport_warnings(files):
+    """`course run` prints its table, not ipykernel's "running over TCP without encryption"
+    warning; two kernels started at once from the same folder must not share sockets."""
+    code = ("from course.authoring.runner import execute_many\n"
+            "from course.syllabus import get_day\n"
+            f"results = execute_many([get_day(1), get_day(2)], jobs=2, path={str(files / 'good.ipynb')!r},"
+            " output_dir=None)\n"
+            "assert all(r.ok for r in results), [r.error for r in results]\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "without encryption" not in out.stderr and "Invalid Signature" not in out.stderr, out.stderr
