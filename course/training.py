@@ -18,8 +18,7 @@ import numpy as np
 
 from .device import get_device
 
-OPTIMIZERS = ("adam", "adamw", "sgd")
-SCHEDULERS = ("cosine",)
+OPTIMIZERS = ("adam", "adamw", "sgd")  # torch.optim (the NumPy ones: course.nn.optim.UPDATE_RULES)
 
 
 def seed_everything(seed: int) -> None:

@@ -1,0 +1,45 @@
+"""The NumPy reference of what learners build from scratch, one module per concept.
+
+A day's notebook teaches a piece by having the learner write it; from the next day on, the
+notebooks import the tested copy from here (``from course.nn import dense``). Examples are
+columns (``X`` of shape (n_x, m)); forward functions return ``(out, cache)``; gradients are dicts
+``{"dW1": ..., "db1": ...}`` keyed like the parameters ``{"W1": ..., "b1": ...}``.
+
+Module, the day that introduced it, what it holds:
+
+- ``activations`` (Day 01; ``relu``, ``tanh``: Days 03-04): ``sigmoid``, ``relu``, ``tanh``,
+  their backwards, ``ACTIVATIONS``.
+- ``dense`` (Day 04; He and Xavier initialisation: Day 06): ``linear_forward/backward``,
+  ``layer_forward/backward``, ``init_params``, ``model_forward``, ``cross_entropy_cost``,
+  ``model_backward`` (dZ = AL - Y at the sigmoid output), ``update_params``, ``predict``,
+  ``accuracy``.
+- ``loop`` (Day 05): ``train``, the one NumPy training loop (full batch; L2 and dropout from
+  Day 07; mini-batches, optimisers and decay from Day 09).
+- ``regularisation`` (Day 07): ``l2_penalty``, ``dropout_forward/backward`` (the network takes
+  them as ``lambd=`` and ``keep_prob=``).
+- ``gradcheck`` (Day 08): ``relative_difference``, ``numeric_grads``, ``gradient_check``,
+  ``check_model_gradients``.
+- ``optim`` (Day 09): ``random_mini_batches``, ``UPDATE_RULES`` (``gd_step``,
+  ``momentum_step``, ``rmsprop_step``, ``adam_step``), learning-rate decays.
+- ``softmax`` (Day 10): ``softmax_cross_entropy_forward/backward``.
+- ``batchnorm`` (Day 10): ``batchnorm_forward/backward`` and the softmax network with batch
+  norm: ``init_params``, ``model_forward/backward``, ``predict``, ``train``, ``OPS``.
+
+``course.layers``, ``course.optim`` and ``course.regularisation`` are the older, deprecated paths
+to the same functions. Everything here needs NumPy only.
+"""
+from __future__ import annotations
+
+from . import (
+    activations,
+    batchnorm,
+    dense,
+    gradcheck,
+    loop,
+    optim,
+    regularisation,
+    softmax,
+)
+
+__all__ = ["activations", "batchnorm", "dense", "gradcheck", "loop", "optim", "regularisation",
+           "softmax"]
