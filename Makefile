@@ -65,8 +65,8 @@ workspace: $(STAMP)
 	@$(VENV)/bin/course release --to $(WORKSPACE) | grep -v ' kept ' || true
 
 # JupyterLab on the workspace (never the source notebooks, which hold the solutions), Day 01 open.
-# nbgrader's instructor panels are hidden there (binder/learner/labconfig, the same list Binder disables); instructors grade in their
-# class folder (grader/README.md).
+# nbgrader's instructor panels are hidden there (binder/learner/labconfig, the list Binder's
+# postBuild disables too); instructors grade in their class folder (grader/README.md).
 lab: setup
 	JUPYTER_CONFIG_PATH=$(CURDIR)/binder/learner $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(WORKSPACE) $(if $(filter 0,$(shell id -u)),--allow-root,) \
 		--LabApp.default_url=/lab/tree/$$(cd $(WORKSPACE) && ls -d day01-*/day01-*.ipynb | head -n 1)
