@@ -14,7 +14,7 @@ JOBS   ?= 2
 help:
 	@echo "make lab    set up and open JupyterLab on your workspace (student notebooks)"
 	@echo "make test   set up and run the whole test suite"
-	@echo "make bench  time every day in fast mode (FULL=1: full mode and its metrics too)"
+	@echo "make bench  set-up import time vs bare libraries, every day in fast mode (FULL=1: full mode and its metrics too)"
 	@echo "make bench-grading  grading rate: plain nbgrader vs course grade"
 	@echo "make setup  set up only: .venv, the course package, the kernel, the workspace"
 
@@ -74,7 +74,8 @@ lab: setup
 test: setup
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
 
-# Every day's fast-mode time (FULL=1: also full mode and its metric) and the progress overhead.
+# The set-up cells' import cost (fails past 0.15 s over the bare libraries), every day's fast-mode time
+# (FULL=1: also full mode and its metric) and the progress overhead.
 bench: setup
 	$(PY) bench/run_days.py
 	$(PY) bench/progress_overhead.py

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from course import progress  # noqa: E402
-from course.progress import Event  # noqa: E402
+from course.progress import Event, widget as session  # noqa: E402
 from course.cli.table import format_table  # noqa: E402
 
 TARGET_MS = 5.0
@@ -53,19 +53,19 @@ def time_passed(runs: int) -> tuple[list[float], list[float]]:
 def scenario(name: str, home: Path, on: bool, widget: bool, runs: int):
     os.environ["COURSE_HOME"] = str(home)
     os.environ["COURSE_PROGRESS"] = "on" if on else "off"
-    progress._forget()
+    session._forget()
     if on:
         progress.open_store().add(history())
     if widget:
         import IPython.display
 
-        progress._widgets_available = lambda: True
+        session._widgets_available = lambda: True
         IPython.display.display = lambda *a, **k: None
         progress.show(1)
         progress.show(1)
     times = time_passed(runs)
-    events = progress._session_store().count()
-    progress._forget()
+    events = session._session_store().count()
+    session._forget()
     return name, times, events
 
 

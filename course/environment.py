@@ -37,9 +37,10 @@ def _in_kernel() -> bool:
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
-def ephemeral() -> bool:
-    """True where the machine is thrown away after the session (Colab, Binder)."""
-    return detect() in ("colab", "binder")
+def ephemeral(where: str | None = None) -> bool:
+    """True where the machine is thrown away after the session (Colab, Binder). ``where``: an
+    environment already detected (``detect()`` by default)."""
+    return (detect() if where is None else where) in ("colab", "binder")
 
 
 def colab_drive_home() -> Path | None:

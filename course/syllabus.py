@@ -192,6 +192,17 @@ def _exercises(path: str, _mtime: int) -> tuple[Exercise, ...]:
     return tuple(found)
 
 
+def setup_cell(notebook: Path) -> str:
+    """A notebook's set-up cell (its first code cell that calls ``course.start``) as plain Python:
+    IPython's ``%`` and ``!`` lines are dropped, so it runs outside a kernel. '' when it has none."""
+    for cell in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]:
+        source = _source(cell)
+        if cell["cell_type"] == "code" and "course.start(" in source:
+            return "\n".join(line for line in source.splitlines()
+                             if not line.lstrip().startswith(("%", "!"))) + "\n"
+    return ""
+
+
 def _source(cell) -> str:
     src = cell["source"]
     return "".join(src) if isinstance(src, list) else src

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from course import data
+from course.data import fashion
 
 
 @pytest.mark.parametrize("make", [data.planar_flower, data.circles, data.moons])
@@ -48,7 +49,7 @@ def tiny_fashion(tmp_path, monkeypatch):
         blob = _idx(array)
         (served / name).write_bytes(blob)
         checksums[name] = hashlib.sha256(gzip.decompress(blob)).hexdigest()
-    monkeypatch.setattr(data, "FASHION_FILES", checksums)
+    monkeypatch.setattr(fashion, "FASHION_FILES", checksums)
     monkeypatch.setenv("COURSE_DATA", str(tmp_path / "home"))
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
     handler.log_message = lambda *a: None
