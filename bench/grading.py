@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests" / "files" / "grading"))
 
 import generate  # noqa: E402
 
-from grader import classroom, grading  # noqa: E402
+from grader import batch, classroom, collect, scoring  # noqa: E402
 from course.syllabus import get_day  # noqa: E402
 from course.cli.table import print_table  # noqa: E402
 
@@ -42,7 +42,7 @@ def make_course(base: Path, students) -> Path:
     list(classroom.release(course, [get_day(1)]))
     released = course.release / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     by_hand = generate.write_class(base / "lms", released, students)
-    classroom.collect(course, base / "lms")
+    collect.collect(course, base / "lms")
     for student, path in by_hand.items():
         (course.submitted / student).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, course.submitted / student / path.name)
@@ -76,10 +76,12 @@ def bench_nbgrader(course_dir: Path, students) -> float:
 def bench_course(course_dir: Path, students, jobs: int, fork: bool = True) -> float:
     course = classroom.load(course_dir)
     start = time.perf_counter()
-    results = grading.grade(course, ASSIGNMENT, students, jobs=jobs, progress=False,
-                            settings=grading.Settings(timeout=30, memory_mb=2048, fork=fork))
+    graded = batch.grade(course, ASSIGNMENT, students, jobs=jobs, progress=False,
+                         settings=scoring.Settings(timeout=30, memory_mb=2048, fork=fork))
     seconds = time.perf_counter() - start
-    assert len(results) == len(students)
+    assert len(graded.results) == len(students)
+    for notice in graded.notices:   # forking fell back to plain kernels: the numbers are off
+        print(f"  {notice}")
     return seconds
 
 

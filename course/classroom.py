@@ -1,2 +1,4 @@
-"""Deprecated: the class folder moved to the `grader` package (`grader.classroom`)."""
-from grader.classroom import *  # noqa: F401,F403
+"""Deprecated: the class folder moved to the `grader` package (`grader.classroom`, and
+`grader.collect` for collecting submissions)."""
+from grader.classroom import *  # noqa: F403
+from grader.collect import *  # noqa: F403

@@ -33,9 +33,9 @@ def run(args) -> int:
     try:
         course = init(args.dir, course_id=args.course_id, db_url=args.db, timeout=args.timeout,
                       memory_mb=args.memory, force=args.force)
-    except ClassroomError:
-        raise  # its message says what to do (printed by course.cli)
-    except Exception as err:  # a database URL that does not connect, a folder not writable
+    except (ClassroomError, ImportError):
+        raise  # its message says what to do, or which extra to install (course.cli says it)
+    except Exception as err:  # noqa: BLE001 (a database URL that does not connect, a folder not writable)
         print(f"course classroom: could not create the course folder: {type(err).__name__}: "
               f"{err}", file=sys.stderr)
         return 2

@@ -22,7 +22,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..classroom import collect, load
+    from ..classroom import load
+    from ..collect import collect
+    from ..status import Filed
 
     try:
         when = dt.datetime.fromisoformat(args.timestamp) if args.timestamp else None
@@ -34,7 +36,7 @@ def run(args) -> int:
     done = collect(course, args.source, timestamp=when)
     rows = [(d.student or "?", d.assignment or "?", d.status, d.source, d.note) for d in done]
     print_table(("student", "assignment", "status", "file", "note"), rows)
-    added = sum(d.status != "skipped" for d in done)
+    added = sum(d.status != Filed.SKIPPED for d in done)
     skipped = len(done) - added
     print(f"\n{added} submission(s) imported into {course.submitted}"
           + (f"; {skipped} file(s) skipped (see the note)" if skipped else "") + ".")

@@ -18,9 +18,10 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..classroom import load
-    from ..grading import export_csv
     from course.syllabus import select
+
+    from ..classroom import load
+    from ..export import export_csv
 
     course = load(args.course_dir)
     assignments = [d.name for d in select(args.days)] if args.days else None

@@ -17,9 +17,10 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..classroom import load
-    from ..grading import feedback
     from course.syllabus import select
+
+    from ..classroom import load
+    from ..feedback import feedback
 
     days = select(args.days)
     course = load(args.course_dir)

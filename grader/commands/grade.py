@@ -36,29 +36,34 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..classroom import load
-    from ..grading import Settings, grade, summary
     from course.syllabus import select
+
+    from ..batch import grade, summary
+    from ..classroom import load
+    from ..scoring import Settings
+    from ..status import Status
 
     days = select(args.days)
     course = load(args.course_dir)
     settings = Settings(timeout=args.timeout or course.timeout,
                         memory_mb=course.memory_mb if args.memory is None else args.memory,
                         run_all=args.run_all, fork=args.fork)
-    results = []
+    results, notices = [], []
     for day in days:
-        got = grade(course, day.name, args.student, jobs=args.jobs, settings=settings,
-                    progress=not args.quiet, only_changed=args.changed)
-        if not got:
+        batch = grade(course, day.name, args.student, jobs=args.jobs, settings=settings,
+                      progress=not args.quiet, only_changed=args.changed)
+        if not batch.results:
             print(f"{day.name}: no submissions to grade in {course.submitted}"
                   + (" (nothing changed)" if args.changed else ""))
-        results += got
+        results += batch.results
+        notices += [f"{day.name}: {n}" for n in batch.notices]
     if not results:
         return 0
     counts, problems = summary(results)
     print()
-    print_table(("assignment", "submissions", "graded", "failed", "timed out", "tampered",
-                 "kernel died", "mean score"), counts)
+    print_table(("assignment", "submissions", *Status, "mean score"), counts)
+    for notice in notices:
+        print(notice)
     if problems:
         print("\nSubmissions to look at (details in autograded/<student>/<assignment>/grading.json):")
         print_table(("student", "assignment", "score", "status", "reason"), problems)
