@@ -4,14 +4,28 @@ from __future__ import annotations
 METRIC_MIME = "application/vnd.course.metric+json"
 
 
-def headline(name: str, value: float, *, unit: str = "", target: str = "", fmt: str = ".3g") -> None:
-    """Show ``name: value`` (and the day's target) and tag it so tools can read it back.
+def headline(name: str, value: float, *, unit: str = "", target: str = "", fmt: str = ".3g",
+             met: bool | None = None, fast: bool = False) -> None:
+    """Show ``name: value`` and the day's target, and tag it so tools can read it back.
 
-    >>> headline("speedup", 87.2, unit="×", target="≥ 50×")   # doctest: +SKIP
+    ``met``: whether this run reached the target (the notebook computes it; None where the metric
+    has no target). ``fast``: a fast run (small data, few steps) checks the code, not the day's
+    result, so its verdict is not shown as one.
+
+    >>> headline("speedup", 87.2, unit="×", target="≥ 50×", met=87.2 >= 50)   # doctest: +SKIP
     """
     from IPython.display import display
 
-    text = f"★ {name}: {value:{fmt}}{unit}" + (f"  (target {target})" if target else "")
+    text = f"★ {name}: {value:{fmt}}{unit}"
+    if target:
+        text += f"  (target {target}"
+        if fast:
+            text += "; fast mode checks the code: run with fast = False for the day's result)"
+        elif met is None:
+            text += ")"
+        else:
+            text += ": met ✔)" if met else ": MISSED ✘)"
     display({"text/plain": text,
-             METRIC_MIME: {"name": name, "value": float(value), "unit": unit, "target": target}},
+             METRIC_MIME: {"name": name, "value": float(value), "unit": unit, "target": target,
+                           "met": None if met is None else bool(met), "fast": bool(fast)}},
             raw=True)

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from course.authoring import notebook as nbtools
+from course.authoring import plain
 from course.authoring.runner import execute
 from course.syllabus import available_days, docstring
 from course.authoring.verification import verify
@@ -18,6 +19,16 @@ def test_executes_in_fast_mode(day, tmp_path):
     """The source notebook runs to the end under papermill with fast=True."""
     result = execute(day, fast=True, device="auto", output_dir=tmp_path)
     assert result.ok, f"{day.name} failed at {result.error}; executed copy in {tmp_path}"
+
+
+@by_day
+def test_the_plain_answers_carry_the_day_to_its_end(day, tmp_path):
+    """A learner's plain answers (tests/plain/, see course.authoring.plain) pass the tests, so the
+    day must also run to its end with them, not only with the author's solutions."""
+    if not plain.path(day).exists():
+        pytest.skip(f"{day.name} has no plain answers yet")
+    result = execute(day, fast=True, device="auto", output_dir=tmp_path, answers="plain")
+    assert result.ok, f"{day.name} with its plain answers failed at {result.error}; executed copy in {tmp_path}"
 
 
 @by_day

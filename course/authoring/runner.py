@@ -29,6 +29,7 @@ class Result:
     import_seconds: float = 0.0      # the day's set-up cell (imports)
     metrics: dict = field(default_factory=dict)
     error: str = ""                  # "cell 12 (softmax_values): AssertionError: ..."
+    warnings: list = field(default_factory=list)  # numerical warnings: "cell 32: RuntimeWarning: ..."
     output: Path | None = None
 
     @property
@@ -73,22 +74,40 @@ def _cell_seconds(cell) -> float:
 
 def execute(day: Day, *, fast: bool = True, device: str = "auto", seed: int = 0,
             output_dir: Path | None = RUNS, timeout: int = 600, kernel: str | None = None,
-            path: Path | None = None) -> Result:
-    """Run one day's source notebook (or ``path``) and collect its status, timings and metrics."""
+            path: Path | None = None, answers: str = "solution") -> Result:
+    """Run one day's source notebook (or ``path``) and collect its status, timings and metrics.
+
+    ``answers="plain"`` runs it with the day's plain answers (``course.authoring.plain``) in the
+    answer cells instead of the author's solutions; the output is then ``dayNN-slug.plain.ipynb``.
+    """
     path = Path(path or day.notebook)
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    output = Path(output_dir) / f"{day.name}.ipynb" if output_dir else None
+    suffix = ""
+    if answers == "plain":
+        from . import plain
+
+        nb = nbtools.read(path)
+        try:
+            nb = plain.substitute(nb, plain.load(day, nb))
+        except plain.PlainAnswersError as err:
+            return Result(day, False, 0.0, error=str(err))
+        cwd, path, suffix = path.parent, nb, ".plain"
+    elif answers != "solution":
+        raise ValueError(f"answers is 'solution' or 'plain', not {answers!r}")
+    output = Path(output_dir) / f"{day.name}{suffix}.ipynb" if output_dir else None
+    if not suffix:
+        cwd = path.parent
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     error, nb = "", None
     try:
         nb = pm.execute_notebook(
-            str(path), str(output) if output else None,
+            path if suffix else str(path), str(output) if output else None,
             parameters={"fast": fast, "device": device, "seed": seed},
-            cwd=str(path.parent), progress_bar=False, log_output=False,
+            cwd=str(cwd), progress_bar=False, log_output=False,
             execution_timeout=timeout, kernel_name=kernel,
             **({"kernel_manager_class": km} if (km := _kernel_manager_class()) else {}))
     except PapermillExecutionError as err:
@@ -105,7 +124,19 @@ def execute(day: Day, *, fast: bool = True, device: str = "auto", seed: int = 0,
                                       if nbtools.nbgrader_meta(c).get("grade_id") == "setup"), 0.0)
         result.kernel_seconds = max(0.0, seconds - sum(_cell_seconds(c) for c in code))
         result.metrics = nbtools.metrics(nb)
+        result.warnings = numerical_warnings(nb)
     return result
+
+
+def numerical_warnings(nb) -> list[str]:
+    """NumPy's and PyTorch's warnings of a run (divide by zero, overflow, invalid value), by cell."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                found += [f"cell {i}: {line.split(': ', 1)[-1].strip()}"
+                          for line in out.get("text", "").splitlines() if "RuntimeWarning" in line]
+    return found
 
 
 def _describe_failure(day: Day, err, output) -> str:

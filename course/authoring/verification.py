@@ -4,7 +4,8 @@ of its exercise and pass after the solution, in both its student (visible) and i
 
 One kernel per notebook runs the source cells in order with ``fast=True``; at each test cell the
 answer cells it checks (those since the previous test cell) are swapped for their stubs, the test
-is run, then the solutions are put back and the test is run again.
+is run, then the solutions are put back and the test is run again; where the day has plain
+answers (``course.authoring.plain``), they are swapped in and the test must pass on them too.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import notebook as nbtools
+from . import plain
 from ..syllabus import Day, get_day
 
 
@@ -83,13 +85,18 @@ def _forget(names) -> str:
 
 
 def verify(day, *, timeout: int = 600) -> list[Finding]:
-    """Run the proof for one day; an empty list means every test can fail and does pass."""
+    """Run the proof for one day; an empty list means every test can fail and does pass, on the
+    author's solution and on the day's plain answers (``course.authoring.plain``), if it has them."""
     day: Day = get_day(day)
-    return verify_notebook(day.notebook, day.number, timeout=timeout)
+    source = nbtools.read(day.notebook)
+    answers = plain.load(day, source) if plain.path(day).exists() else None
+    return verify_notebook(day.notebook, day.number, timeout=timeout, plain_answers=answers)
 
 
-def verify_notebook(path, number: int = 0, *, timeout: int = 600) -> list[Finding]:
-    """The proof for a source notebook file (``number`` labels the findings)."""
+def verify_notebook(path, number: int = 0, *, timeout: int = 600,
+                    plain_answers: dict | None = None) -> list[Finding]:
+    """The proof for a source notebook file (``number`` labels the findings); with
+    ``plain_answers`` (``{grade_id: code}``) every test must pass on those too."""
     path = Path(path)
     source = nbtools.read(path)
     student = nbtools.student_version(source)
@@ -138,4 +145,19 @@ def verify_notebook(path, number: int = 0, *, timeout: int = 600) -> list[Findin
                 error = kernel.run(code)
                 if error:
                     note(i, cell, f"the {version} test fails on the solution: {error}")
+            if plain_answers is None:
+                continue
+            # A learner's plain answers in, the test must pass; then the solutions back.
+            kernel.run(_forget(n for j in group for n in _top_level_names(source.cells[j].source)))
+            for j in group:
+                grade_id = nbtools.nbgrader_meta(source.cells[j])["grade_id"]
+                error = kernel.run(plain_answers[grade_id])
+                if error:
+                    note(j, source.cells[j], f"the plain answer fails: {error}")
+            for version, code in (("visible", student.cells[i].source), ("full", cell.source)):
+                error = kernel.run(code)
+                if error:
+                    note(i, cell, f"the {version} test fails on the plain answer: {error}")
+            for j in group:
+                kernel.run(source.cells[j].source)
     return findings

@@ -51,3 +51,16 @@ def test_kernels_run_side_by_side_without_transport_warnings(files):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "without encryption" not in out.stderr and "Invalid Signature" not in out.stderr, out.stderr
+
+
+def test_numerical_warnings_are_collected_by_cell():
+    import nbformat
+
+    from course.authoring.runner import numerical_warnings
+
+    quiet, noisy = nbformat.v4.new_code_cell("a"), nbformat.v4.new_code_cell("b")
+    quiet.outputs = [nbformat.v4.new_output("stream", name="stdout", text="RuntimeWarning in a print\n")]
+    noisy.outputs = [nbformat.v4.new_output(
+        "stream", name="stderr", text="/x.py:3: RuntimeWarning: divide by zero encountered in log\n  c = 1\n")]
+    nb = nbformat.v4.new_notebook(cells=[quiet, noisy])
+    assert numerical_warnings(nb) == ["cell 1: RuntimeWarning: divide by zero encountered in log"]

@@ -24,3 +24,12 @@ def test_top_level_names():
     assert _top_level_names("def f(): pass\nclass C: pass\na, (b, c) = 1, (2, 3)\nd += 1\nx: int = 1") == \
         ["f", "C", "a", "b", "c", "d", "x"]
     assert _top_level_names("def broken(:") == []
+
+
+def test_plain_answers_are_checked_by_every_test(files):
+    """A plain answer the tests reject is reported; the author's solution is still checked."""
+    assert verify_notebook(files / "good.ipynb", plain_answers={"double": "def double(x):\n    return x + x\n"}) == []
+    findings = verify_notebook(files / "good.ipynb", plain_answers={"double": "def double(x):\n    return 3 * x\n"})
+    assert {(f.grade_id, f.problem.split(":")[0]) for f in findings} == {
+        ("double_values", "the visible test fails on the plain answer"),
+        ("double_values", "the full test fails on the plain answer")}
