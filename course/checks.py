@@ -42,6 +42,8 @@ def check_shape(name: str, value, shape) -> None:
     shape = tuple(shape)
     if got == shape:
         return
+    if len(got) == len(shape) == 1:  # a list or vector: its length is what is off
+        raise AssertionError(f"`{name}` should have {shape[0]} entries, got {got[0]}.")
     hint = ""
     if sorted(got) == sorted(shape) and got != shape:
         hint = " The same sizes in another order: is it transposed, or reshaped along the wrong axis?"
@@ -84,9 +86,20 @@ def check_close(name: str, value, expected, *, rtol: float = 1e-6, atol: float =
         return
     where = tuple(int(i) for i in np.argwhere(bad)[0])
     at = f" at index {where}" if where else ""
+    want, got = _distinct(expected[where], value[where])
     raise AssertionError(
-        f"`{name}` is wrong{at}: expected {expected[where]:.6g}, got {value[where]:.6g} "
-        f"({int(bad.sum())} of {bad.size} values differ). {hint}".rstrip())
+        f"`{name}` is wrong{at}: expected {want}, got {got}, relative error "
+        f"{rel_error(value[where], expected[where]):.1e} ({int(bad.sum())} of {bad.size} values "
+        f"differ). {hint}".rstrip())
+
+
+def _distinct(a: float, b: float) -> tuple[str, str]:
+    """``a`` and ``b`` with as few significant digits (at least 6) as tell them apart."""
+    for digits in range(6, 18):
+        sa, sb = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if sa != sb:
+            return sa, sb
+    return repr(float(a)), repr(float(b))
 
 
 def check_scalar(name: str, value, expected: float, *, rtol: float = 1e-6, atol: float = 1e-8,
@@ -95,6 +108,10 @@ def check_scalar(name: str, value, expected: float, *, rtol: float = 1e-6, atol:
     if value is None:
         raise AssertionError(f"`{name}` is None: did the function forget to `return` it?")
     if np.ndim(value) != 0:
+        if np.size(value) == 1:
+            raise AssertionError(
+                f"`{name}` should be a single number, got an array of shape {np.shape(value)} "
+                "holding one: turn it into a number with float(...).")
         raise AssertionError(
             f"`{name}` should be a single number, got an array of shape {np.shape(value)}. "
             "Did you forget to sum or average?")
@@ -135,13 +152,15 @@ def numeric_gradient_array(f, x: np.ndarray, df: np.ndarray, h: float = 1e-5) ->
     return numeric_gradient(lambda z: np.sum(f(z) * df), x, h)
 
 
-def check_gradient(name: str, grad, numeric, *, tol: float = 1e-7, hint: str = "") -> None:
-    """An analytic gradient matches a numeric (or autograd) one to relative error ``tol``."""
-    check_shape(name, grad, np.shape(numeric))
-    err = rel_error(grad, numeric)
+def check_gradient(name: str, grad, reference, *, tol: float = 1e-7, hint: str = "",
+                   reference_name: str = "the numeric gradient") -> None:
+    """A gradient matches a trusted ``reference`` (a numeric gradient, autograd, a backward
+    pass: ``reference_name`` says which, for the message) to relative error ``tol``."""
+    check_shape(name, grad, np.shape(reference))
+    err = rel_error(grad, reference)
     if not err < tol:  # catches NaN too
         raise AssertionError(
-            f"`{name}` does not match the numeric gradient: relative error {err:.2e} "
+            f"`{name}` does not match {reference_name}: relative error {err:.2e} "
             f"(should be below {tol:.0e}). {hint}".rstrip())
 
 

@@ -24,12 +24,17 @@ def test_check_shape_names_variable_expected_and_mistake():
         check_shape("s", np.zeros(3), (3, 1))
     with pytest.raises(AssertionError, match="forget to `return`"):
         check_shape("s", None, (3, 1))
+    with pytest.raises(AssertionError, match=r"`costs` should have 10 entries, got 11\.$"):
+        check_shape("costs", list(range(11)), (10,))
 
 
 def test_check_close_points_at_first_mismatch_and_known_mistakes():
     check_close("x", [1.0, 2.0], [1.0, 2.0 + 1e-9])
-    with pytest.raises(AssertionError, match=r"at index \(1,\): expected 2, got 3 \(1 of 2"):
+    with pytest.raises(AssertionError, match=r"at index \(1,\): expected 2, got 3, relative error 2.0e-01 \(1 of 2"):
         check_close("x", [1.0, 3.0], [1.0, 2.0])
+    # Values equal to 6 digits are shown with as many digits as tell them apart.
+    with pytest.raises(AssertionError, match=r"expected 0.310031, got 0.3100314, relative error 6.5e-07"):
+        check_close("dgamma", [0.3100314], [0.310031])
     with pytest.raises(AssertionError, match="sign is flipped"):
         check_close("x", [-1.0], [1.0], mistakes={"the sign is flipped.": [-1.0]})
     with pytest.raises(AssertionError, match="NaN"):
@@ -38,8 +43,10 @@ def test_check_close_points_at_first_mismatch_and_known_mistakes():
 
 def test_check_scalar_refuses_arrays():
     check_scalar("loss", np.float64(0.5), 0.5)
-    with pytest.raises(AssertionError, match="single number"):
+    with pytest.raises(AssertionError, match="single number.*forget to sum or average"):
         check_scalar("loss", np.array([0.5, 0.5]), 0.5)
+    with pytest.raises(AssertionError, match=r"shape \(1, 1\) holding one: turn it into a number with float"):
+        check_scalar("loss", np.array([[0.5]]), 0.5)
     with pytest.raises(AssertionError, match="mean"):
         check_scalar("loss", 0.25, 0.5, mistakes={"that is the mean.": 0.25})
 
@@ -62,8 +69,10 @@ def test_numeric_gradient_matches_known_derivatives():
     df = np.array([[1.0, 2.0], [3.0, 4.0]])
     check_gradient("tanh backward", (1 - np.tanh(x) ** 2) * df,
                    numeric_gradient_array(np.tanh, x, df), tol=1e-8)
-    with pytest.raises(AssertionError, match="relative error"):
+    with pytest.raises(AssertionError, match="does not match the numeric gradient: relative error"):
         check_gradient("wrong", 2 * x, grad)
+    with pytest.raises(AssertionError, match="does not match autograd"):
+        check_gradient("wrong", 2 * x, grad, reference_name="autograd")
     with pytest.raises(TypeError):
         numeric_gradient(np.sum, np.zeros(2, dtype=np.float32))
 
