@@ -183,13 +183,15 @@ def check_costs(name: str, costs, expected, *, rtol: float = 1e-6, atol: float =
         raise AssertionError(f"`{name}` is one epoch late: record the cost of each forward pass "
                              "before the parameters are updated.")
     if not close[0]:
-        raise AssertionError(f"`{name}` starts at {costs[0]:.6g}, expected {expected[0]:.6g}: start from "
+        got, want = _distinct(costs[0], expected[0])
+        raise AssertionError(f"`{name}` starts at {got}, expected {want}: start from "
                              "the initial parameters asked for (the same init function and seed).")
     if len(costs) > 1 and np.allclose(costs, costs[0], rtol=rtol, atol=atol):
         raise AssertionError(f"`{name}` never changes: update the parameters every epoch.")
     if len(costs) > 1 and costs[-1] > costs[0] > expected[-1]:
         raise AssertionError(f"`{name}` rises: step against the gradient, params - lr * grads.")
     i = int(np.argmin(close))
+    want, got = _distinct(expected[i], costs[i])
     raise AssertionError(f"`{name}` follows the reference for {i} epoch(s), then drifts: at epoch {i} "
-                         f"expected {expected[i]:.6g}, got {costs[i]:.6g}. Check the backward pass and "
+                         f"expected {want}, got {got}. Check the backward pass and "
                          "the update (which gradients go with which parameters, and lr).")
