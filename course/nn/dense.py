@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import CourseError
 from .activations import ACTIVATIONS, sigmoid
 from .regularisation import dropout_backward, dropout_forward, l2_penalty
+
+
+class UsageError(CourseError, ValueError):
+    """A network function was called with arguments it cannot use; the message says how to call it."""
 
 # --- linear and layer (Day 04) -----------------------------------------------------------------
 
@@ -151,7 +156,21 @@ def model_backward(AL, Y, caches, hidden: str = "relu", output: str = "sigmoid",
 
 
 def update_params(params, grads, lr: float) -> dict:
-    """One gradient-descent step; returns a new dict."""
+    """One gradient-descent step; returns a new dict.
+
+    ``grads`` holds each parameter's gradient under its name with a ``d`` in front (``dW1`` for
+    ``W1``), of its shape; other keys (``dA0``, ...) are ignored.
+    """
+    missing = [f"d{k}" for k in params if f"d{k}" not in grads]
+    if missing:
+        raise UsageError(
+            f"grads has no {', '.join(map(repr, missing))}: update_params takes each parameter's "
+            f"gradient from grads under the parameter's name with a 'd' in front ('dW1' for 'W1', "
+            f"'db1' for 'b1'); the keys of grads are {sorted(grads)}.")
+    for k, v in params.items():
+        if np.shape(grads[f"d{k}"]) != np.shape(v):
+            raise UsageError(f"grads['d{k}'] has shape {np.shape(grads[f'd{k}'])}, but {k} has shape "
+                             f"{np.shape(v)}: a gradient has the shape of its parameter.")
     return {k: v - lr * grads[f"d{k}"] for k, v in params.items()}
 
 

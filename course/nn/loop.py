@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from . import dense
@@ -50,6 +52,11 @@ def train(X, Y, layer_dims, *, lr: float, num_epochs: int, optimizer: str = "gd"
     """
     if optimizer not in UPDATE_RULES:
         raise ValueError(f"Unknown optimizer {optimizer!r}: choose one of {', '.join(UPDATE_RULES)}.")
+    if isinstance(num_epochs, bool) or not isinstance(num_epochs, numbers.Integral) or num_epochs < 1:
+        raise dense.UsageError(f"num_epochs is a number of passes over the data: a whole number of at "
+                               f"least 1, such as 500 (an int, not 500.0), got {num_epochs!r}.")
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
+        raise dense.UsageError(f"lr is the learning rate: a positive number such as 0.01, got {lr!r}.")
     params = dense.init_params(layer_dims, scale=scale, seed=seed)
     v, s, t = zeros_like_params(params), zeros_like_params(params), 0
     rng = np.random.default_rng(seed + 1)  # dropout masks

@@ -176,3 +176,16 @@ def test_predict_and_accuracy():
     params = {"W1": np.array([[1.0]]), "b1": np.zeros((1, 1))}
     assert np.array_equal(dense.predict(X, params), [[1, 0, 1]])
     assert dense.accuracy(X, np.array([[1, 1, 1]]), params) == pytest.approx(2 / 3)
+
+
+def test_update_params_names_missing_or_misshapen_gradients():
+    params = {"W1": np.ones((2, 3)), "b1": np.zeros((2, 1))}
+    with pytest.raises(dense.UsageError, match=r"grads has no 'dW1'.*'dW1' for 'W1'.*\['W1', 'db1'\]"):
+        dense.update_params(params, {"W1": np.ones((2, 3)), "db1": np.ones((2, 1))}, 0.1)
+    with pytest.raises(dense.UsageError, match=r"grads\['db1'\] has shape \(2,\), but b1 has shape \(2, 1\)"):
+        dense.update_params(params, {"dW1": np.ones((2, 3)), "db1": np.ones(2)}, 0.1)
+    with pytest.raises(ValueError):  # a UsageError is a ValueError too
+        dense.update_params(params, {}, 0.1)
+    new = dense.update_params(params, {"dW1": np.ones((2, 3)), "db1": np.ones((2, 1)), "dA0": 0}, 0.5)
+    np.testing.assert_array_equal(new["W1"], np.full((2, 3), 0.5))
+    np.testing.assert_array_equal(params["W1"], np.ones((2, 3)))

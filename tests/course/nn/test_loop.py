@@ -78,3 +78,23 @@ def test_l2_and_dropout_work_with_mini_batches_too():
     # with mini-batches the cost is recorded on all of X, without dropout, penalty included
     AL = dense.model_forward(X, params)[0]
     assert costs[-1] == dense.cross_entropy_cost(AL, Y, params=params, lambd=0.5)
+
+
+@pytest.mark.parametrize("num_epochs", [500.0, "500", 0, True])
+def test_train_says_num_epochs_is_a_whole_number(num_epochs):
+    X, Y = np.zeros((2, 3)), np.zeros((1, 3))
+    with pytest.raises(dense.UsageError, match=f"num_epochs .* got {num_epochs!r}"):
+        loop.train(X, Y, [2, 1], lr=0.1, num_epochs=num_epochs)
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, "0.1", None])
+def test_train_says_lr_is_a_positive_number(lr):
+    X, Y = np.zeros((2, 3)), np.zeros((1, 3))
+    with pytest.raises(dense.UsageError, match="lr is the learning rate"):
+        loop.train(X, Y, [2, 1], lr=lr, num_epochs=2)
+
+
+def test_train_accepts_numpy_integers_and_floats():
+    X, Y = np.ones((2, 3)), np.ones((1, 3))
+    _, costs = loop.train(X, Y, [2, 1], lr=np.float64(0.1), num_epochs=np.int64(3), every=1)
+    assert len(costs) == 3
