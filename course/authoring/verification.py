@@ -107,6 +107,18 @@ def verify_notebook(path, number: int = 0, *, timeout: int = 600,
         findings.append(Finding(number, i, nbtools.nbgrader_meta(cell).get("grade_id", ""),
                                 problem))
 
+    def answers_pass(label, answers, i, test):
+        """Run ``answers`` ({cell index: code}), then test cell ``i``'s visible and full versions:
+        each must succeed, else a finding names the ``label`` ("solution", "plain answer")."""
+        for j, code in answers.items():
+            error = kernel.run(code)
+            if error:
+                note(j, source.cells[j], f"the {label} fails: {error}")
+        for version, code in (("visible", student.cells[i].source), ("full", test.source)):
+            error = kernel.run(code)
+            if error:
+                note(i, test, f"the {version} test fails on the {label}: {error}")
+
     group: list[int] = []        # answer cells checked by the next test cell
     fresh = False                # an answer cell came since the last test cell
     with Kernel(path.parent, env=env, timeout=timeout) as kernel:
@@ -137,27 +149,13 @@ def verify_notebook(path, number: int = 0, *, timeout: int = 600,
                 if kernel.run(code) is None:
                     note(i, cell, f"the {version} test passes on the released stub")
             # Solutions back, the test must pass.
-            for j in group:
-                error = kernel.run(source.cells[j].source)
-                if error:
-                    note(j, source.cells[j], f"the solution fails: {error}")
-            for version, code in (("visible", student.cells[i].source), ("full", cell.source)):
-                error = kernel.run(code)
-                if error:
-                    note(i, cell, f"the {version} test fails on the solution: {error}")
+            answers_pass("solution", {j: source.cells[j].source for j in group}, i, cell)
             if plain_answers is None:
                 continue
             # A learner's plain answers in, the test must pass; then the solutions back.
             kernel.run(_forget(n for j in group for n in _top_level_names(source.cells[j].source)))
-            for j in group:
-                grade_id = nbtools.nbgrader_meta(source.cells[j])["grade_id"]
-                error = kernel.run(plain_answers[grade_id])
-                if error:
-                    note(j, source.cells[j], f"the plain answer fails: {error}")
-            for version, code in (("visible", student.cells[i].source), ("full", cell.source)):
-                error = kernel.run(code)
-                if error:
-                    note(i, cell, f"the {version} test fails on the plain answer: {error}")
+            answers_pass("plain answer", {j: plain_answers[nbtools.nbgrader_meta(source.cells[j])["grade_id"]]
+                                          for j in group}, i, cell)
             for j in group:
                 kernel.run(source.cells[j].source)
     return findings
