@@ -84,30 +84,28 @@ def execute(day: Day, *, fast: bool = True, device: str = "auto", seed: int = 0,
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    suffix = ""
+    source, suffix = str(path), ""   # what papermill runs: the file, or a notebook object
     if answers == "plain":
         from . import plain
 
         nb = nbtools.read(path)
         try:
-            nb = plain.substitute(nb, plain.load(day, nb))
+            source = plain.substitute(nb, plain.load(day, nb))
         except plain.PlainAnswersError as err:
             return Result(day, False, 0.0, error=str(err))
-        cwd, path, suffix = path.parent, nb, ".plain"
+        suffix = ".plain"
     elif answers != "solution":
         raise ValueError(f"answers is 'solution' or 'plain', not {answers!r}")
     output = Path(output_dir) / f"{day.name}{suffix}.ipynb" if output_dir else None
-    if not suffix:
-        cwd = path.parent
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     error, nb = "", None
     try:
         nb = pm.execute_notebook(
-            path if suffix else str(path), str(output) if output else None,
+            source, str(output) if output else None,
             parameters={"fast": fast, "device": device, "seed": seed},
-            cwd=str(cwd), progress_bar=False, log_output=False,
+            cwd=str(path.parent), progress_bar=False, log_output=False,
             execution_timeout=timeout, kernel_name=kernel,
             **({"kernel_manager_class": km} if (km := _kernel_manager_class()) else {}))
     except PapermillExecutionError as err:
