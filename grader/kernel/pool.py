@@ -2,7 +2,7 @@
 started the usual way where it cannot, and handed to the graders as they need them.
 
 When forking was asked for but fails (the fork server does not start, or a fork fails), kernels
-are started the usual way, about 3x slower; `KernelSource.fallbacks` says so, with the reason,
+are started the usual way, about 1.5x slower; `KernelSource.fallbacks` says so, with the reason,
 for the batch's summary.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..template import Template
 
 FORKSERVER = Path(__file__).with_name("forkserver.py")   # run as a script
-SLOWER = "about 3x slower"      # plain kernels against forked ones, bench/grading.py (Day 01)
+SLOWER = "about 1.5x slower"    # plain kernels against forked ones: bench/grading.py, --jobs 2, Day 01
 
 
 class _ForkedKernel:

@@ -81,7 +81,7 @@ def graded(tmp_path_factory):
 def test_plain_kernels_instead_of_forked_ones_are_reported(graded):
     _, out = graded
     notice = (f"{ASSIGNMENT}: The fork server could not start (simulated: the fork server "
-              "stopped at start-up); kernels were started the usual way, about 3x slower.")
+              "stopped at start-up); kernels were started the usual way, about 1.5x slower.")
     table, _, rest = out.partition(notice)
     assert rest, out
     assert re.search(rf"^{ASSIGNMENT}\s+2\s+2\s+0\s+0\s+0\s+0\s+13.0 / 13$", table, re.M), out

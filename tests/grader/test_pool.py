@@ -1,5 +1,5 @@
 """The kernel pool: when forking was asked for and fails, plain kernels take over, and the
-batch is told why (it is about 3x slower)."""
+batch is told why (it is about 1.5x slower)."""
 import types
 
 import pytest
@@ -48,7 +48,7 @@ def test_a_fork_server_that_does_not_start_is_reported(monkeypatch, kernels_made
         source.close()
     assert source.fallbacks() == [
         "The fork server could not start (simulated: the fork server stopped at start-up); "
-        "kernels were started the usual way, about 3x slower."]
+        "kernels were started the usual way, about 1.5x slower."]
 
 
 def test_failed_forks_are_counted_and_reported(monkeypatch, kernels_made, tmp_path):
@@ -63,7 +63,7 @@ def test_failed_forks_are_counted_and_reported(monkeypatch, kernels_made, tmp_pa
     assert source.zygote.closed and kernels_made == ["plain"] * 3
     assert source.fallbacks() == [
         "Forking a kernel failed 3 times (simulated: a fork failed); those kernels were started "
-        "the usual way, about 3x slower."]
+        "the usual way, about 1.5x slower."]
 
 
 def test_no_fork_asked_for_is_not_a_fallback(monkeypatch, kernels_made, tmp_path):
