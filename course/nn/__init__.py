@@ -24,6 +24,10 @@ Module, the day that introduced it, what it holds:
 - ``softmax`` (Day 10): ``softmax_cross_entropy_forward/backward``.
 - ``batchnorm`` (Day 10): ``batchnorm_forward/backward`` and the softmax network with batch
   norm: ``init_params``, ``model_forward/backward``, ``predict``, ``train``, ``OPS``.
+- ``conv`` (Day 13; ``conv_backward``: Day 14): ``zero_pad``, ``conv_single_step``,
+  ``output_size``, ``conv_forward`` (loops), ``conv_forward_fast`` (one strided view), in
+  PyTorch's layout: images as rows, ``X`` (N, C, H, W), filters ``W`` (F, C, HH, WW).
+- ``pooling`` (Day 14): ``max_pool_forward/backward``, ``avg_pool_forward/backward``.
 
 ``course.layers``, ``course.optim`` and ``course.regularisation`` are the older, deprecated paths
 to the same functions. Everything here needs NumPy only.
@@ -33,13 +37,15 @@ from __future__ import annotations
 from . import (
     activations,
     batchnorm,
+    conv,
     dense,
     gradcheck,
     loop,
     optim,
+    pooling,
     regularisation,
     softmax,
 )
 
-__all__ = ["activations", "batchnorm", "dense", "gradcheck", "loop", "optim", "regularisation",
-           "softmax"]
+__all__ = ["activations", "batchnorm", "conv", "dense", "gradcheck", "loop", "optim", "pooling",
+           "regularisation", "softmax"]

@@ -1,0 +1,12 @@
+"""The PyTorch reference of what learners build for images, one module per concept (Days 15 on).
+
+Images are ``(N, C, H, W)`` float32 tensors, as ``course.training.to_tensor`` makes them; every
+module here imports torch, so import them only on days that use torch.
+
+Module, the day that introduced it, what it holds:
+
+- ``cnn`` (Day 15): the small convolutional network for Fashion-MNIST, feature maps.
+- ``resnet`` (Day 16): identity and projection blocks, a small ResNet and its plain twin.
+- ``augment`` (Day 17): augmentations written with tensor ops (flips, crops, shifts).
+- ``transfer`` (Day 17): label-set splits, freezing, new heads, fine-tuning.
+"""
