@@ -126,3 +126,72 @@ def confusion_heatmap(C, classes=None, *, normalize: bool = True, ax=None, title
                         color="white" if shown[i, j] > 0.6 * high else "black")
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     return ax
+
+
+def _numpy(x) -> np.ndarray:
+    """A NumPy array of ``x``, also of a torch tensor on any device or one that requires grad."""
+    if hasattr(x, "detach"):
+        x = x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def filter_grid(weight, *, channel: int = 0, ncols: int = 8, size: float = 0.9, suptitle: str = ""):
+    """The filters of a convolution layer, one small image per output channel: ``weight`` is its
+    (out_channels, in_channels, k, k) weight (a tensor or array), shown for input ``channel``.
+    One colour scale for all, centred on 0 (red positive, blue negative), so that strong and
+    weak filters can be told apart. Added on Day 15 (a CNN in PyTorch)."""
+    import matplotlib.pyplot as plt
+
+    w = _numpy(weight)
+    if w.ndim != 4:
+        raise ValueError(f"filter_grid needs a convolution weight (out_channels, in_channels, k, k), "
+                         f"got shape {w.shape}: pass conv.weight of an nn.Conv2d.")
+    w = w[:, channel]
+    n = len(w)
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    vmax = float(np.abs(w).max()) or 1.0
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size + 0.4), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(w[i], cmap="RdBu_r", vmin=-vmax, vmax=vmax)
+            ax.set_title(str(i), fontsize=7)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def feature_map_grid(maps: dict, image=None, *, max_channels: int = 8, size: float = 1.1,
+                     cmap: str = "viridis", suptitle: str = ""):
+    """What a network sees, layer by layer: one row per ``{name: maps}`` entry (maps of one image,
+    (C, H, W), a tensor or array), its first ``max_channels`` channels side by side, each scaled
+    to its own range; ``image`` (H, W), if given, opens each row. Added on Day 15 (a CNN in
+    PyTorch)."""
+    import matplotlib.pyplot as plt
+
+    rows = {name: _numpy(m) for name, m in maps.items()}
+    for name, m in rows.items():
+        if m.ndim != 3:
+            raise ValueError(f"feature_map_grid wants each entry as (C, H, W), the maps of one image; "
+                             f"{name!r} has shape {m.shape}: take one image, maps[0].")
+    offset = 0 if image is None else 1
+    ncols = offset + max(min(max_channels, len(m)) for m in rows.values())
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(ncols * size, len(rows) * (size + 0.25)),
+                             squeeze=False)
+    for r, (name, m) in enumerate(rows.items()):
+        for ax in axes[r]:
+            ax.axis("off")
+        if image is not None:
+            axes[r, 0].imshow(_numpy(image), cmap="gray")
+            axes[r, 0].set_title("input", fontsize=7)
+        for c in range(min(max_channels, len(m))):
+            ax = axes[r, offset + c]
+            ax.imshow(m[c], cmap=cmap)
+            ax.set_title(f"{name}: {m.shape[1]}×{m.shape[2]}" if c == 0 else f"[{c}]", fontsize=7,
+                         loc="left" if c == 0 else "center")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig

@@ -153,7 +153,9 @@ def _describe_failure(day: Day, err, output) -> str:
 def execute_many(days, *, jobs: int = 1, record_progress: bool = False, on_result=None,
                  **options) -> list[Result]:
     """Run several days, `jobs` at a time; results in the order of `days`."""
-    os.environ.update(kernel_env(jobs, record_progress))
+    days = list(days)
+    # The cores are shared by the kernels that run at once: one day alone gets them all.
+    os.environ.update(kernel_env(min(jobs, max(1, len(days))), record_progress))
     results = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(execute, day, **options): day for day in days}

@@ -37,3 +37,40 @@ def test_error_curves_and_confusion_heatmap_draw_what_they_are_given():
     ax = plots.confusion_heatmap(C, normalize=False)
     assert ax.texts[0].get_text() == "5"
     plt.close(ax.figure)
+
+
+def test_filter_grid_one_panel_per_filter_on_one_scale_centred_on_zero():
+    import matplotlib.pyplot as plt
+
+    w = np.random.default_rng(1).normal(size=(10, 2, 3, 3))
+    fig = plots.filter_grid(w, channel=1, ncols=4, suptitle="filters")
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 10 and len(fig.axes) == 12  # 3 rows of 4, two panels left empty
+    assert np.allclose(images[3].get_array(), w[3, 1])
+    vmax = np.abs(w[:, 1]).max()
+    assert all(im.get_clim() == (-vmax, vmax) for im in images)
+    plt.close(fig)
+    try:
+        plots.filter_grid(w[:, 0])
+    except ValueError as err:
+        assert "conv.weight" in str(err)
+    else:
+        raise AssertionError("a 3-d array is not a convolution weight")
+
+
+def test_feature_map_grid_one_row_per_layer_with_the_input_first():
+    import matplotlib.pyplot as plt
+    import torch
+
+    maps = {"conv 1": torch.rand(16, 8, 8, requires_grad=True), "block 2": np.random.rand(3, 4, 4)}
+    image = np.random.rand(8, 8)
+    fig = plots.feature_map_grid(maps, image, max_channels=5)
+    axes = np.array(fig.axes).reshape(2, 6)  # 1 input + at most 5 channels per row
+    assert np.allclose(axes[0, 0].images[0].get_array(), image)
+    assert np.allclose(axes[0, 3].images[0].get_array(), maps["conv 1"][2].detach().numpy())
+    assert [len(ax.images) for ax in axes[1]] == [1, 1, 1, 1, 0, 0]  # 3 channels, 2 empty panels
+    assert axes[1, 1].get_title(loc="left") == "block 2: 4×4"
+    plt.close(fig)
+    fig = plots.feature_map_grid({"x": np.random.rand(2, 3, 3)})
+    assert len(fig.axes) == 2 and all(ax.images for ax in fig.axes)
+    plt.close(fig)
