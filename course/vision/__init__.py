@@ -7,6 +7,4 @@ Module, the day that introduced it, what it holds:
 
 - ``cnn`` (Day 15): the small convolutional network for Fashion-MNIST, feature maps.
 - ``resnet`` (Day 16): identity and projection blocks, a small ResNet and its plain twin.
-- ``augment`` (Day 17): augmentations written with tensor ops (flips, crops, shifts).
-- ``transfer`` (Day 17): label-set splits, freezing, new heads, fine-tuning.
 """
