@@ -73,11 +73,24 @@ def available() -> bool:
     return problem() == ""
 
 
+SITE = "/run/course-site"      # where a kernel finds the grader's own `course` package
+
+
+@functools.lru_cache(maxsize=1)
+def course_package() -> str:
+    """The folder of the `course` package the grader itself imports (a checkout's, an editable
+    install's or site-packages'): every kernel imports this one, mounted at ``SITE/course``."""
+    import course
+
+    return os.path.realpath(os.path.dirname(course.__file__))
+
+
 @functools.lru_cache(maxsize=1)
 def _python_paths() -> tuple[str, ...]:
-    """What the kernels' Python reads: its prefixes, its default sys.path (as a fresh interpreter
-    with a clean environment sees it, so not the grader's working folder) and the folder of every
-    package an editable install maps (the course package, never the repository around it)."""
+    """What the kernels' Python reads: its prefixes and its default sys.path (as a fresh
+    interpreter with a clean environment sees it, so not the grader's working folder), never the
+    repository around the course package (its notebooks hold the solutions): the package itself
+    is mounted on its own (`course_package`)."""
     paths = [sys.prefix, sys.base_prefix, sys.exec_prefix,
              os.path.dirname(os.path.realpath(sys.executable))]
     try:
@@ -87,12 +100,10 @@ def _python_paths() -> tuple[str, ...]:
         paths += [p for p in json.loads(out.stdout) if p]
     except (OSError, ValueError, subprocess.TimeoutExpired):
         paths += [p for p in sys.path if p and os.path.isabs(p) and "site-packages" in p]
-    import importlib.util
-
-    for name in ("course",):
-        spec = importlib.util.find_spec(name)
-        paths += list(spec.submodule_search_locations or []) if spec else []
-    return tuple(_outermost(p for p in paths if p and os.path.exists(p)))
+    repo = os.path.dirname(course_package())
+    checkout = os.path.isfile(os.path.join(repo, "pyproject.toml"))   # not site-packages
+    return tuple(p for p in _outermost(p for p in paths if p and os.path.exists(p))
+                 if not (checkout and (p == repo or repo.startswith(p.rstrip("/") + "/"))))
 
 
 def _outermost(paths) -> list[str]:
@@ -182,7 +193,7 @@ class Sandbox:
                "XDG_CACHE_HOME": str(home / ".cache"), "XDG_CONFIG_HOME": str(home / ".config"),
                "TORCH_HOME": str(home / "torch"),
                "JUPYTER_RUNTIME_DIR": str(self.inside / "runtime"),
-               "TMPDIR": "/tmp"}
+               "TMPDIR": "/tmp", "PYTHONPATH": SITE}
         if self.data:
             env["COURSE_DATA"] = self.data
         for key in ("TZ", "CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
@@ -204,6 +215,7 @@ class Sandbox:
         for path in _python_paths():
             if not path.startswith("/usr/"):
                 args += ["--ro-bind", path, path]
+        args += ["--ro-bind", course_package(), f"{SITE}/course"]
         if self.data:
             args += ["--ro-bind", self.data, self.data]
         args += ["--dev", "/dev", "--proc", "/proc"]

@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import socket
 import threading
 
@@ -206,6 +207,58 @@ def test_nothing_outside_the_box_was_read_written_or_reached(attacked):
         assert {s.student.id for s in gb.assignment_submissions(ASSIGNMENT)} == set(
             attacked["plan"])
     assert not list(course.root.glob(".grading*/*"))
+
+
+# --- Day 04: every answer a call into the course's own layers -------------------------------------
+
+DAY04 = get_day(4)
+
+
+def _solved(course, day):
+    """The day's released notebook with every answer cell given the source's solution."""
+    source = nbformat.read(str(course.source / day.name / f"{day.name}.ipynb"), 4)
+    solutions = {_gid(c): re.sub(r"\s*### (BEGIN|END) SOLUTION\n", "\n", c.source)
+                 for c in source.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(str(course.release / day.name / f"{day.name}.ipynb"), 4)
+    for cell in nb.cells:
+        if _gid(cell) in solutions:
+            cell.source = solutions[_gid(cell)]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def day04(tmp_path_factory, sandbox_ready):
+    """Day 04 graded in the sandbox: honest answers, and every answer handed to the course's
+    reference code (plainly, through importlib and string pieces, getattr, sys.modules, an alias,
+    a partial, a copy made with inspect.getsource), as tests/course/integrity checks in a shell."""
+    from tests.course.integrity.test_watch import DELEGATING, NAMED
+
+    course = classroom.init(tmp_path_factory.mktemp("day04") / "class", timeout=30,
+                            memory_mb=1024)
+    list(classroom.release(course, [DAY04]))
+    for student, answers in (("honest", {}), ("delegates_all", DELEGATING)):
+        nb = _solved(course, DAY04)
+        for gid, code in answers.items():
+            _answer(nb, gid, code)
+        folder = course.submitted / student / DAY04.name
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / f"{DAY04.name}.ipynb"))
+    code, out, err = _cli("grade", "4", "--course-dir", course.root, "--jobs", 2, "-q")
+    assert code == 0, err
+    return course, NAMED, out
+
+
+def test_day04_handed_to_the_course_scores_zero_and_says_why(day04):
+    course, named, out = day04
+    honest = json.loads((course.autograded / "honest" / DAY04.name / "grading.json").read_text())
+    assert honest["score"] == honest["max_score"] == 14, honest
+    data = json.loads((course.autograded / "delegates_all" / DAY04.name / "grading.json")
+                      .read_text())
+    assert data["score"] == 0, data
+    messages = {t["grade_id"]: t["message"] for t in data["tests"]}
+    assert messages == {gid: f"used the course's reference implementation of {names}: write it "
+                             "yourself." for gid, names in named.items()}
+    assert "used the course's reference implementation of" in out      # the table says why
 
 
 def test_without_the_sandbox_reading_the_solutions_works(attacked):
