@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -138,14 +139,27 @@ class _BoxedKernel:
         self.box.remove()
 
 
+def wait_until_ready(kc, km, timeout: float) -> bool:
+    """Whether the kernel answered within ``timeout`` s. jupyter_client gives up as soon as one
+    heartbeat is missed, which a kernel still importing on a loaded machine can do: try again
+    while its process lives."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            kc.wait_for_ready(timeout=max(1.0, deadline - time.monotonic()))
+            return True
+        except RuntimeError:
+            if time.monotonic() >= deadline or not km.is_alive():
+                return False
+            time.sleep(0.2)
+
+
 def start_boxed(sandbox: Sandbox, env: dict):
     """A plain kernel in its own sandbox: its manager and a connected client."""
     km = _BoxedKernel(sandbox, env)
     kc = km.kc
     kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=WARM_TIMEOUT)
-    except RuntimeError:
+    if not wait_until_ready(kc, km, WARM_TIMEOUT):
         kc.stop_channels()
         km.shutdown_kernel()
         raise GradingError("a sandboxed kernel did not start (is bubblewrap working?)") from None
@@ -232,9 +246,7 @@ class Zygote:
             kc = BlockingKernelClient()
             kc.load_connection_file(str(cf))
         kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-        except RuntimeError:
+        if not wait_until_ready(kc, km, 60):
             kc.stop_channels()
             km.shutdown_kernel()
             raise GradingError("a forked kernel did not answer within 60 s") from None
