@@ -1,8 +1,9 @@
 """Grading as a dishonest student would try it: submissions that read the solutions, the gradebook
 or a classmate's work, write outside their box, open a socket to the grader, or hand an exercise
-to the course's reference code (plainly and hidden). Each gets no advantage, the score its own
-work earns and a reason; an honest submission keeps full marks. Without the sandbox
-(``--no-sandbox``) the first attack works, which shows the test can fail."""
+to the course's reference code (plainly and hidden; Day 01's sigmoid, and every exercise of Day
+04). Each gets no advantage, the score its own work earns and a reason; an honest submission keeps
+full marks. Without the sandbox (``--no-sandbox``) the first attack works, which shows the test
+can fail."""
 import contextlib
 import io
 import json
