@@ -92,6 +92,12 @@ def attacks(course, port, unix_socket):
             "s = socket.socket(socket.AF_UNIX)\n"
             f"s.connect({str(unix_socket)!r})\n"
             "s.sendall(b'the hidden tests')")), FULL, ("FileNotFoundError",)),
+        "reads_own_notebook": (lambda nb: _after_setup(nb, (
+            "import glob\n"
+            "mine = open(glob.glob('*.ipynb')[0]).read()      # its box holds its notebook...\n"
+            "if 'BEGIN HIDDEN' + ' TESTS' in mine:\n"
+            "    raise RuntimeError('saw the hidden tests')   # ...without the hidden tests")),
+            FULL, ()),
         "delegates": (lambda nb: _answer(nb, "sigmoid", (
             "from course.nn import activations\n"
             "def sigmoid(z):\n"
@@ -187,6 +193,11 @@ def test_every_attack_gets_only_what_its_own_work_earns(attacked):
         for word in words:
             assert any(word in r for r in reasons), (student, reasons)
     assert "Graded without the sandbox" not in attacked["out"]
+
+
+def test_the_box_holds_the_notebook_without_its_hidden_tests(attacked):
+    data = _result(attacked["course"], "reads_own_notebook")
+    assert data["notes"] == [] and data["reasons"] == [], data
 
 
 def test_delegation_costs_the_exercise_and_says_why(attacked):
