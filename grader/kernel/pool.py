@@ -328,9 +328,16 @@ class KernelSource:
                     return
                 self.left -= 1
             try:
-                self.queue.put(self.new())
+                item = self.new()
             except Exception as err:  # noqa: BLE001 (handed to the worker that takes it)
-                self.queue.put(err)
+                item = err
+            with self.lock:
+                if not self.closed:
+                    self.queue.put(item)
+                    continue
+            if isinstance(item, GradingKernel):   # started while the batch ended: not kept
+                item.close()
+            return
 
     def get(self) -> GradingKernel:
         item = self.queue.get()
@@ -340,9 +347,14 @@ class KernelSource:
         return item
 
     def close(self):
-        self.closed = True
+        """Close the kernels started ahead and not used (also those still starting: waited for,
+        so that none outlives the batch or its sandbox), then the fork server."""
+        with self.lock:
+            self.closed = True
         for _ in self.threads:
             self.room.release()
+        for t in self.threads:
+            t.join(timeout=120)
         while not self.queue.empty():
             item = self.queue.get_nowait()
             if isinstance(item, GradingKernel):

@@ -168,6 +168,7 @@ class Sandbox:
         self._make(self.inside)                 # the fork server's own box
 
     def _make(self, path: Path) -> Box:
+        path.mkdir(exist_ok=True)       # not parents: a closed sandbox's folder is not made again
         for sub in ("work", "home/course", "ipython", "matplotlib", "runtime"):
             (path / sub).mkdir(parents=True, exist_ok=True)
         caches = (Path(os.environ.get("MPLCONFIGDIR", "")), Path.home() / ".cache" / "matplotlib")
