@@ -28,6 +28,12 @@ Module, the day that introduced it, what it holds:
   ``output_size``, ``conv_forward`` (loops), ``conv_forward_fast`` (one strided view), in
   PyTorch's layout: images as rows, ``X`` (N, C, H, W), filters ``W`` (F, C, HH, WW).
 - ``pooling`` (Day 14): ``max_pool_forward/backward``, ``avg_pool_forward/backward``.
+- ``rnn`` (Day 22): ``rnn_cell_forward/backward``, ``rnn_forward``, ``rnn_backward``
+  (backpropagation through time), ``init_rnn_params``, ``state_gradient_norms``, ``softmax``
+  (over axis 0); sequences ``x`` (n_x, m, T_x), states ``a`` (n_a, m, T_x).
+- ``lstm`` (Day 23): ``lstm_cell_forward``, ``lstm_forward`` (c0 = 0), ``lstm_cell_backward``,
+  ``lstm_backward``, ``init_lstm_params`` (forget bias +1 by default); the gates act on
+  ``[a_prev; xt]``, examples as columns; equal to ``torch.nn.LSTM`` with its (i, f, g, o) rows mapped.
 
 ``course.layers``, ``course.optim`` and ``course.regularisation`` are the older, deprecated paths
 to the same functions. Everything here needs NumPy only.
@@ -41,11 +47,13 @@ from . import (
     dense,
     gradcheck,
     loop,
+    lstm,
     optim,
     pooling,
     regularisation,
+    rnn,
     softmax,
 )
 
-__all__ = ["activations", "batchnorm", "conv", "dense", "gradcheck", "loop", "optim", "pooling",
-           "regularisation", "softmax"]
+__all__ = ["activations", "batchnorm", "conv", "dense", "gradcheck", "loop", "lstm", "optim",
+           "pooling", "regularisation", "rnn", "softmax"]
