@@ -163,7 +163,8 @@ def predict(net, loader, device="auto"):
 
 def fit(net, train_loader, val_loader=None, *, num_epochs: int, lr: float = 1e-3, device="auto",
         optimizer="adam", loss_fn=None, weight_decay: float = 0.0, scheduler=None,
-        seed: int | None = 0, progress: bool = True, desc: str = "training") -> dict:
+        seed: int | None = 0, progress: bool = True, desc: str = "training",
+        transform=None) -> dict:
     """Train ``net`` for ``num_epochs`` over ``train_loader``, scoring ``val_loader`` after each.
 
     Inputs:
@@ -177,6 +178,8 @@ def fit(net, train_loader, val_loader=None, *, num_epochs: int, lr: float = 1e-3
       stepped once per epoch
     - seed: seeds torch before training (None: leave the generators alone)
     - progress: show a tqdm bar over the batches, with the latest epoch's numbers
+    - transform: None, or a function ``X -> X`` applied to each training batch on the device
+      before the forward pass (data augmentation, Day 17); never to ``val_loader``'s batches
     Returns a history: a dict of per-epoch lists "train_loss", "train_accuracy" (both over the
     epoch's batches, in train mode), "val_loss", "val_accuracy" (empty without ``val_loader``),
     "lr" and "seconds" (cumulative).
@@ -205,6 +208,8 @@ def fit(net, train_loader, val_loader=None, *, num_epochs: int, lr: float = 1e-3
             total_loss, correct, count = 0.0, 0, 0
             history["lr"].append(opt.param_groups[0]["lr"])
             for X, y in _batches(train_loader, device):
+                if transform is not None:
+                    X = transform(X)
                 y_hat = net(X)
                 loss = loss_fn(y_hat, y)
                 opt.zero_grad(set_to_none=True)

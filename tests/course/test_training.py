@@ -119,3 +119,21 @@ def test_errors_say_what_to_do():
     with pytest.raises(ValueError, match="at least 1 epoch"):
         training.fit(net, [], num_epochs=0, progress=False)
     assert training.count_parameters(net) == 6
+
+
+def test_fit_transforms_training_batches_only():
+    X, y = blobs(m=40, seed=4)
+    train_loader = training.to_loader(X, y, batch_size=16)
+    val_loader = training.to_loader(X, y, batch_size=40)
+    seen = []
+
+    def transform(X):
+        seen.append(tuple(X.shape))
+        return X * 0  # the network sees only zeros while it trains
+
+    net = nn.Linear(4, 3)
+    weight = net.weight.detach().clone()
+    training.fit(net, train_loader, val_loader, num_epochs=2, device="cpu", progress=False,
+                 transform=transform)
+    assert seen == [(16, 4), (16, 4), (8, 4)] * 2  # not the validation batch of 40
+    assert torch.equal(net.weight, weight)  # zero inputs: no gradient reaches the weights
