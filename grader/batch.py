@@ -18,16 +18,22 @@ from .classroom import Course
 from .collect import find_notebook, submissions
 from .errors import GradingError
 from .gradebook import load_result, quiet_gradebook, record, save
+from .kernel import sandbox as sandboxes
 from .kernel.pool import KernelSource
 from .scoring import Result, Settings, TestResult, grade_one
 from .status import Status, TestStatus
 from .template import build_template
 
 
+UNSANDBOXED = ("Graded without the sandbox (--no-sandbox): the students' code could read the "
+               "course folder (solutions, hidden tests, gradebook, other submissions) and use the "
+               "network.")
+
+
 @dataclass
 class Batch:
     """What grading an assignment gave: a result per submission (in the order of the students)
-    and notices about the run itself (kernels started the usual way, and why)."""
+    and notices about the run itself (unsandboxed; kernels started the usual way, and why)."""
 
     assignment: str
     results: list[Result] = field(default_factory=list)
@@ -84,6 +90,8 @@ def grade(course: Course, assignment: str, students=None, *, jobs: int | None = 
 
     jobs = max(1, jobs or os.cpu_count() or 1)
     settings = settings or Settings(timeout=course.timeout, memory_mb=course.memory_mb)
+    if settings.sandbox and sandboxes.problem():
+        raise GradingError(sandboxes.problem())
     notebooks = course.notebooks(assignment)
     if not notebooks:
         raise GradingError(f"{assignment} has no source notebook in {course.source}: release it "
@@ -93,12 +101,15 @@ def grade(course: Course, assignment: str, students=None, *, jobs: int | None = 
     batch = Batch(assignment)
     if not todo:
         return batch
+    if not settings.sandbox:
+        batch.notices.append(UNSANDBOXED)
     results: dict[tuple, Result] = {}
     scratch = course.root / ".grading" / secrets.token_hex(4)
     scratch.mkdir(parents=True)
     old_runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
     os.environ["JUPYTER_RUNTIME_DIR"] = str(scratch / "runtime")
     settings = replace(settings, env={**kernel_env(course, scratch, jobs), **settings.env})
+    sandbox = sandboxes.Sandbox() if settings.sandbox else None
     bar = None
     if progress:
         from tqdm import tqdm
@@ -108,7 +119,8 @@ def grade(course: Course, assignment: str, students=None, *, jobs: int | None = 
     try:
         with course.gradebook() as gb:
             for template in templates:
-                kernels = KernelSource(template, settings, scratch, ahead=jobs, total=len(todo))
+                kernels = KernelSource(template, settings, scratch, ahead=jobs, total=len(todo),
+                                       sandbox=sandbox)
                 try:
                     with ThreadPoolExecutor(max_workers=jobs) as pool:
                         futures = {pool.submit(_grade_safely, course, template, s, settings,
@@ -135,6 +147,8 @@ def grade(course: Course, assignment: str, students=None, *, jobs: int | None = 
         else:
             os.environ["JUPYTER_RUNTIME_DIR"] = old_runtime
         shutil.rmtree(scratch, ignore_errors=True)
+        if sandbox is not None:
+            sandbox.close()
         try:
             (course.root / ".grading").rmdir()
         except OSError:

@@ -20,9 +20,10 @@ from .kernel.client import Run, death
 from .kernel.pool import KernelSource, new_kernel
 from .status import CellStatus, Change, Status, TestStatus
 from .submission import Slot, Unreadable, assemble, read_submission
-from .template import Template, bound_names
+from .template import Template, bound_names, visible_source
 
 MAX_RESTARTS = 3               # kernel deaths tolerated per submission
+DELEGATED = "used the course's reference implementation"   # course.integrity's verdict
 BLOCKED = Change("the grader's checks could not run (the kernel's execution machinery was "
                  "changed)")
 
@@ -92,6 +93,7 @@ class Settings:
     memory_mb: int = 2048
     run_all: bool = False          # also run the cells after the last test (plots, training)
     fork: bool = True              # fork kernels from one warm process (Linux, macOS)
+    sandbox: bool = True           # every kernel in a bubblewrap sandbox (Linux; `kernel.sandbox`)
     env: dict = field(default_factory=dict)
 
 
@@ -138,7 +140,8 @@ def grade_one(course: Course, template: Template, student: str, settings: Settin
     result.unanswered = sorted(unanswered)
     out_dir = course.autograded / student / template.assignment
     out_dir.mkdir(parents=True, exist_ok=True)
-    runs, tampering = execute_slots(slots, template, settings, out_dir, kernels)
+    runs, tampering = execute_slots(slots, template, settings, out_dir, kernels,
+                                    files=box_files(course, template, slots))
     result.tampering = tampering
 
     for i, slot in enumerate(slots):
@@ -160,6 +163,9 @@ def grade_one(course: Course, template: Template, student: str, settings: Settin
                 and slot.grade_id and slot.grade_id not in unanswered:
             dead_answers.setdefault(slot.grade_id, f"it raised {_message(run)}")
             result.notes.append(f"{where} raised {_message(run)}")
+        elif slot.origin == "student" and run and run.status == CellStatus.ERROR \
+                and not slot.grade_id:
+            result.notes.append(f"{where} raised {_message(run)}")
     by_id = {slot.grade_id: _score(slot, runs.get(i), template, unanswered, settings,
                                    dead_answers)
              for i, slot in enumerate(slots) if slot.test}
@@ -167,7 +173,7 @@ def grade_one(course: Course, template: Template, student: str, settings: Settin
                                                         TestStatus.NOT_RUN)
                     for t in tests]
     result.notes += [f"{t.grade_id}: {t.message}" for t in result.tests
-                     if t.message.startswith("MemoryError")]
+                     if t.message.startswith(("MemoryError", DELEGATED))]
     result.status = _status(result.tests, runs, tampering)
     for t in result.tests:
         if t.status in (TestStatus.TIMED_OUT, TestStatus.KERNEL_DIED, TestStatus.TAMPERED) \
@@ -232,6 +238,8 @@ def _score(slot: Slot, run: Run | None, template: Template, unanswered, settings
         if run.ename == "MemoryError":
             return zero(TestStatus.FAILED,
                         f"MemoryError: used more than {settings.memory_mb} MB of memory")
+        if run.ename == "DelegationError":   # course.integrity: not the student's own work
+            return zero(TestStatus.FAILED, run.evalue.split(": ", 1)[-1].strip())
         return zero(TestStatus.FAILED, _message(run))
     from nbgrader.utils import determine_grade
 
@@ -248,8 +256,28 @@ def _add(changes: list[Change], change: Change) -> None:
         changes.append(change)
 
 
-def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSource | None):
+def box_files(course: Course, template: Template, slots) -> dict[str, bytes]:
+    """What a sandboxed kernel gets in its working folder: the assembled notebook as the student
+    sees it (hidden tests left out) and the assignment's other files (the day's data)."""
+    cells = []
+    for slot in slots:
+        cell = copy.deepcopy(slot.cell)
+        if slot.test:
+            cell["source"] = visible_source(cell["source"], note=None)
+        cells.append(cell)
+    nb = nbformat.v4.new_notebook(cells=cells)
+    files = {f"{template.notebook}.ipynb": nbformat.writes(nb).encode()}
+    src = course.source / template.assignment
+    for f in src.rglob("*"):
+        if f.is_file() and f.suffix != ".ipynb" and ".ipynb_checkpoints" not in f.parts:
+            files[str(f.relative_to(src))] = f.read_bytes()
+    return files
+
+
+def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSource | None,
+                  files: dict[str, bytes] | None = None):
     """Run the slots with restarts after kernel deaths; ``({index: Run}, tampering found)``.
+    ``files`` go into a sandboxed kernel's working folder before the first cell.
 
     Before a trusted cell that follows the student's code the guard puts back what that code
     changed; after every trusted cell it takes a new snapshot, and a test during which the code
@@ -269,6 +297,8 @@ def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSourc
         clean = True    # nothing but trusted cells (each checked after it ran) so far
         try:
             kernel.chdir(cwd)
+            if files:
+                kernel.add_files(files)
             for i, slot in enumerate(slots[:stop + 1]):
                 if slot.cell["cell_type"] != "code":
                     continue

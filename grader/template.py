@@ -8,7 +8,7 @@ first timed cell.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from course.authoring import notebook as nbtools
 
@@ -39,6 +39,8 @@ class Template:
     cells: list[TemplateCell]
     imports: list[str]                       # modules the locked cells import: warmed up
     groups: dict[str, list[str]]             # test grade_id -> answer grade_ids it checks
+    day: int = 0                             # the syllabus's number (0: not a course day)
+    exercises: dict[str, list[str]] = field(default_factory=dict)   # test -> names it asks for
 
     @property
     def tests(self) -> list[TemplateCell]:
@@ -104,6 +106,9 @@ def build_template(course: Course, assignment: str, notebook: str) -> Template:
         raise GradingError(f"No source notebook {path}: release the day first "
                            f"(`course release DAY --course-dir {course.root}`).")
     nb = nbtools.read(path)
+    from course.integrity import exercise_names, notebook_cells
+
+    asks = exercise_names(notebook_cells(nb))    # from the solutions: what each test asks for
     resources = {"language": "python"}
     for step in (pp.LockCells, pp.ClearSolutions, pp.ClearOutput):
         nb, resources = step().preprocess(nb, resources)
@@ -143,7 +148,16 @@ def build_template(course: Course, assignment: str, notebook: str) -> Template:
             groups[gid] = list(group)
         if kind != "answer" and cell.cell_type == "code":
             imports += [m for m in imported_modules(cell.source) if m not in imports]
-    return Template(assignment, notebook, cells, imports, groups)
+    return Template(assignment, notebook, cells, imports, groups, _day_number(assignment), asks)
+
+
+def _day_number(assignment: str) -> int:
+    from course.syllabus import get_day
+
+    try:
+        return get_day(assignment).number
+    except Exception:  # noqa: BLE001 (an assignment that is not a day of the syllabus)
+        return 0
 
 
 def visible_source(source: str, note: str | None = "# (hidden tests: not shown)") -> str:

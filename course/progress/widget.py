@@ -260,8 +260,15 @@ def _record(day, exercise: str, outcome: str, error: str = "") -> None:
 
 
 def passed(day, grade_id: str) -> None:
-    """The last line of every visible test cell: reached only when all its checks passed."""
+    """The last line of every visible test cell: reached only when all its checks passed (and
+    the answer did not use the course's reference implementation of what it asks for: then it
+    raises `course.integrity.DelegationError` instead, and nothing is recorded)."""
     day = get_day(day)
+    from .. import integrity
+
+    problem = integrity.verdict(day.number, grade_id)
+    if problem:
+        raise integrity.DelegationError(f"{grade_id}: {problem}")
     points = {e.grade_id: e.points for e in day.exercises}.get(grade_id)
     suffix = f" ({points:g} point{'s' if points != 1 else ''})" if points is not None else ""
     print(f"✔ {grade_id} passed{suffix}")
@@ -292,7 +299,8 @@ def _after_cell(result) -> None:
 
 
 def watch_failures() -> None:
-    """Install the post-run hook once per kernel (re-running the set-up cell does not add more)."""
+    """Install the post-run hook once per kernel (re-running the set-up cell does not add more),
+    and `course.integrity`'s watch on test cells."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -306,3 +314,9 @@ def watch_failures() -> None:
                 getattr(callback, "__module__", "") == __name__:
             shell.events.unregister("post_run_cell", callback)
     shell.events.register("post_run_cell", _after_cell)
+    try:   # a test cell's answer must be the learner's own work (course.integrity)
+        from .. import integrity
+
+        integrity.install(shell)
+    except Exception as err:  # never break the set-up cell
+        print(f"(The course's reference code could not be marked: {err}.)", file=sys.stderr)

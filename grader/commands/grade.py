@@ -1,10 +1,11 @@
 """Autograde every submission of the days into the course's gradebook, in parallel.
 
 One process for the whole batch, N kernels at a time, a progress bar and a summary. Each
-submission is graded against the released source (test cells restored by grade_id), with a
-per-cell time limit that does not count the imports, a memory limit per kernel, and a guard
-against faked passes. Re-grading replaces the earlier result; a submission that cannot be
-graded gets a recorded zero and the reason.
+submission is graded against the released source (test cells restored by grade_id), in a
+bubblewrap sandbox (no course folder, no network), with a per-cell time limit that does not
+count the imports, a memory limit per kernel, and a guard against faked passes. Re-grading
+replaces the earlier result; a submission that cannot be graded gets a recorded zero and the
+reason.
 """
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-fork", dest="fork", action="store_false",
                         help="start every kernel the usual way instead of forking it from one "
                              "warm process (slower; for platforms without fork)")
+    parser.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                        help="run the students' code without the bubblewrap sandbox (it can "
+                             "then read the course folder and use the network; for machines "
+                             "without bubblewrap)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -47,7 +52,7 @@ def run(args) -> int:
     course = load(args.course_dir)
     settings = Settings(timeout=args.timeout or course.timeout,
                         memory_mb=course.memory_mb if args.memory is None else args.memory,
-                        run_all=args.run_all, fork=args.fork)
+                        run_all=args.run_all, fork=args.fork, sandbox=args.sandbox)
     results, notices = [], []
     for day in days:
         batch = grade(course, day.name, args.student, jobs=args.jobs, settings=settings,

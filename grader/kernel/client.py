@@ -17,6 +17,7 @@ from ..status import CellStatus, Change
 
 if TYPE_CHECKING:
     from .pool import Zygote
+    from .sandbox import Sandbox
 
 MAX_OUTPUT_CHARS = 20_000      # stream text kept per cell
 MAX_DATA_BYTES = 2_000_000     # a single display output (a figure) kept up to this size
@@ -61,28 +62,45 @@ def load_module(key: str, source: str) -> str:
 
 class GradingKernel:
     """A warm kernel: the day's modules imported, memory limited, the guard installed. Forked by
-    the zygote when one is given, else started the usual way."""
+    the zygote when one is given, else started the usual way; in a box of ``sandbox`` when given
+    (then it works in its box, whatever ``cwd`` says)."""
 
-    def __init__(self, imports, env, memory_mb: int, cwd, zygote: Zygote | None = None):
+    def __init__(self, imports, env, memory_mb: int, cwd, zygote: Zygote | None = None,
+                 sandbox: Sandbox | None = None, exercises: tuple[int, dict] | None = None):
         self.kernel = None
         if zygote is not None:
             self.km, self.kc = zygote.spawn(cwd)
+        elif sandbox is not None:
+            from .pool import start_boxed
+
+            self.km, self.kc = start_boxed(sandbox, env)
         else:
             from course.authoring.verification import Kernel
 
             self.kernel = Kernel(cwd, env=env, timeout=WARM_TIMEOUT)
             self.km, self.kc = self.kernel.km, self.kernel.kc
+        self.box = getattr(self.km, "box", None)     # the sandbox's folder for this kernel
+        if self.box is not None:
+            self.km.client = self.kc
         self.key = "_g" + secrets.token_hex(8)
         warm = (load_module(self.key, GUARD.read_text())
                 + f"__import__('sys').modules[{self.key!r}].guard = __import__('sys').modules["
-                  f"{self.key!r}].install({warm_imports(imports)!r}, {int(memory_mb)})\n")
+                  f"{self.key!r}].install({warm_imports(imports)!r}, {int(memory_mb)}, "
+                  f"{exercises!r})\n")
         run = self.execute(warm, WARM_TIMEOUT, store_history=False)
         if run.status != CellStatus.OK:
             self.close()
             raise GradingError(f"The grading kernel could not start: {run.ename}: {run.evalue}")
 
     def chdir(self, cwd) -> None:
-        self.execute(f"__import__('os').chdir({str(cwd)!r})", 60, store_history=False)
+        """Work in ``cwd`` (a sandboxed kernel stays in its box)."""
+        if self.box is None:
+            self.execute(f"__import__('os').chdir({str(cwd)!r})", 60, store_history=False)
+
+    def add_files(self, files: dict[str, bytes]) -> None:
+        """Files for the kernel's working folder (a sandboxed kernel's only one)."""
+        if self.box is not None:
+            self.box.add(files)
 
     def guard(self, names=(), when="before", loose=False) -> list[Change] | None:
         """Run the guard: what it found changed (and put back), or None when it could not run

@@ -248,10 +248,24 @@ def limit_memory(memory_mb: int) -> bool:
     return True
 
 
-def install(modules, memory_mb: int) -> Guard:
-    """Warm up a fresh grading kernel: import the day's modules, snapshot them with a new guard,
-    then limit the memory the student's code may add."""
+def mark_reference_code(exercises=None) -> None:
+    """`course.integrity`: mark the course's reference code (before the guard's snapshot, which
+    then protects the marks) and give it the exercise map derived from the released source."""
+    try:
+        integrity = importlib.import_module("course.integrity")
+    except ImportError:
+        return
+    integrity.mark()
+    if exercises:
+        integrity.use_exercises(*exercises)
+
+
+def install(modules, memory_mb: int, exercises=None) -> Guard:
+    """Warm up a fresh grading kernel: import the day's modules, mark the reference code,
+    snapshot them with a new guard, then limit the memory the student's code may add.
+    ``exercises``: ``(day, {test grade_id: names the exercise asks for})``."""
     import_all(modules)
+    mark_reference_code(exercises)
     guard = Guard()
     limit_memory(memory_mb)
     return guard

@@ -19,6 +19,8 @@ from grader.kernel import pool
 from grader.scoring import Result, TestResult
 from grader.status import Status, TestStatus
 
+from .conftest import grade_args
+
 ASSIGNMENT = "day01-numpy"
 PROBLEM = ("timestamp.txt unreadable: 'yesterday'; the late penalty could not be applied: fix "
            "the file and re-grade")
@@ -73,7 +75,8 @@ def graded(tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pool, "Zygote", NoForkServer)
-        code, out, err = _cli("grade", "1", "--course-dir", course.root, "--jobs", 2, "-q")
+        code, out, err = _cli("grade", "1", *grade_args(), "--course-dir", course.root,
+                              "--jobs", 2, "-q")
     assert code == 0, err
     return course, out
 
@@ -105,7 +108,8 @@ def test_an_unreadable_timestamp_is_graded_and_reported(graded):
 def test_fixed_and_regraded_with_the_fork_server(graded):
     course, _ = graded
     (course.submitted / "ann" / ASSIGNMENT / "timestamp.txt").write_text("2026-12-01 17:30 UTC")
-    code, out, err = _cli("grade", "1", "--course-dir", course.root, "--student", "ann", "-q")
+    code, out, err = _cli("grade", "1", *grade_args(), "--course-dir", course.root,
+                          "--student", "ann", "-q")
     assert code == 0, err
     assert "fork server" not in out and "Submissions to look at" not in out
     with course.gradebook() as gb:

@@ -92,3 +92,111 @@ def test_a_kernel_that_ignores_the_interrupt_is_killed(zygote, tmp_path):
         kernel.close()
     assert run.status == CellStatus.TIMED_OUT and run.kernel_gone
     assert "ignored the interrupt" in run.why
+
+
+# --- in the sandbox -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def boxed(tmp_path_factory, sandbox_ready):
+    """A fork server inside bubblewrap: every kernel it forks in a box of its own."""
+    from grader.kernel.sandbox import Sandbox
+
+    box = Sandbox()
+    scratch = tmp_path_factory.mktemp("boxed")
+    z = Zygote(["numpy"], {"COURSE_PROGRESS": "off", "MPLBACKEND": "agg"}, scratch, box)
+    yield z, box
+    z.close()
+    box.close()
+
+
+def _json(kernel, code):
+    run = kernel.execute(code, 30)
+    assert run.status == CellStatus.OK, (run.ename, run.evalue)
+    return json.loads(run.stdout)
+
+
+SEES = ("import json, os\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(json.dumps({'pid': os.getpid(), 'procs': sorted(p for p in os.listdir('/proc')\n"
+        "    if p.isdigit()), 'cwd': os.getcwd(), 'files': sorted(os.listdir('.')),\n"
+        "    'tmp': sorted(os.listdir('/tmp')),\n"
+        "    'caps': [l.split()[1] for l in status.splitlines()\n"
+        "             if l.startswith(('CapEff', 'CapBnd'))],\n"
+        "    'repo': os.path.exists(REPO + '/notebooks'),\n"
+        "    'home': os.environ['HOME']}))")
+
+
+def test_a_sandboxed_kernel_sees_only_its_own_box(boxed, tmp_path):
+    import course
+
+    zygote, box = boxed
+    repo = os.path.dirname(os.path.dirname(course.__file__))
+    first = GradingKernel([], {}, 0, tmp_path, zygote, sandbox=box)
+    second = GradingKernel([], {}, 0, tmp_path, zygote, sandbox=box)
+    try:
+        first.add_files({"mine.txt": b"first"})
+        first.execute("open('/tmp/left-here', 'w').write('x')", 30)
+        seen = _json(second, f"REPO = {repo!r}\n" + SEES)
+        assert seen["pid"] == 1 and seen["procs"] == ["1"]        # its own process ids
+        assert seen["cwd"] == str(box.inside / "work") and seen["files"] == []
+        assert seen["tmp"] == [box.root.name]                      # a private /tmp
+        assert seen["caps"] == ["0000000000000000"] * 2            # no capability left
+        assert not seen["repo"]                                    # the package, not the repo
+        assert seen["home"].startswith(str(box.inside))
+        assert _json(first, "import os, json\nprint(json.dumps(os.listdir('.')))") == ["mine.txt"]
+        run = second.execute("import os\nos.listdir(%r)" % str(box.root), 30)
+        assert "mine" not in str(run.outputs)                       # no other box
+    finally:
+        first.close()
+        second.close()
+    assert not first.box.path.exists() and _gone(first)
+
+
+def test_a_sandboxed_kernel_has_no_network_and_cannot_remount(boxed, tmp_path):
+    zygote, box = boxed
+    kernel = GradingKernel([], {}, 0, tmp_path, zygote, sandbox=box)
+    try:
+        run = kernel.execute("import socket\n"
+                             "socket.create_connection(('1.1.1.1', 53), timeout=2)", 30)
+        assert run.ename == "OSError" and "unreachable" in run.evalue
+        run = kernel.execute("import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+                             "assert libc.umount2(b'/tmp', 2) != 0, 'unmounted'\n"
+                             "assert libc.unshare(0x00020000) != 0, 'unshared'", 30)
+        assert run.status == CellStatus.OK, run.evalue
+    finally:
+        kernel.close()
+
+
+def test_a_sandboxed_kernel_is_interrupted_or_killed(boxed, tmp_path):
+    zygote, box = boxed
+    kernel = GradingKernel([], {}, 0, tmp_path, zygote, sandbox=box)
+    try:
+        run = kernel.execute("import time\ntime.sleep(60)", 0.5)
+        assert run.status == CellStatus.TIMED_OUT and not run.kernel_gone
+        assert kernel.execute("1 + 1", 30).status == CellStatus.OK
+        run = kernel.execute("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                             "time.sleep(60)", 0.5)
+        assert run.status == CellStatus.TIMED_OUT and run.kernel_gone
+    finally:
+        kernel.close()
+    assert _gone(kernel)
+
+
+def _gone(kernel, seconds=10) -> bool:
+    """The kernel was killed and reaped (which takes the sandbox's init a moment)."""
+    deadline = time.monotonic() + seconds
+    while kernel.km.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not kernel.km.is_alive()
+
+
+def test_a_plain_kernel_gets_a_sandbox_of_its_own(boxed, tmp_path):
+    _, box = boxed
+    kernel = GradingKernel([], {"COURSE_PROGRESS": "off"}, 0, tmp_path, None, sandbox=box)
+    try:
+        seen = _json(kernel, "REPO = '/nonexistent'\n" + SEES)
+        assert seen["cwd"] == str(box.inside / "work") and seen["caps"] == ["0000000000000000"] * 2
+        assert kernel.execute("import time\ntime.sleep(60)", 0.5).status == CellStatus.TIMED_OUT
+    finally:
+        kernel.close()
+    assert _gone(kernel) and not kernel.box.path.exists()

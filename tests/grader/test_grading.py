@@ -20,6 +20,8 @@ from course.cli import main
 sys.path.insert(0, str(Path(__file__).parents[1] / "files" / "grading"))
 import generate  # noqa: E402
 
+from .conftest import grade_args  # noqa: E402
+
 pytestmark = pytest.mark.xdist_group("grading")
 
 ASSIGNMENT = "day01-numpy"
@@ -53,7 +55,8 @@ def graded(tmp_path_factory):
         for student, path in by_hand.items():   # saved outside the assignment folder
             (course_dir / "submitted" / student).mkdir(parents=True)
             shutil.copy(path, course_dir / "submitted" / student / path.name)
-        code, out, err = run_cli("grade", "1", "--course-dir", course_dir, "--jobs", 2, "-q")
+        code, out, err = run_cli("grade", "1", *grade_args(), "--course-dir", course_dir,
+                                 "--jobs", 2, "-q")
         assert code == 0, err
         assert run_cli("feedback", "1", "--course-dir", course_dir, "-q")[0] == 0
     finally:
@@ -259,26 +262,30 @@ def test_regrade_replaces_the_result_and_never_keeps_a_stale_score(graded):
 
     good = generate.submission("solution", nbformat.read(str(released), as_version=4))
     nbformat.write(good, str(folder / f"{ASSIGNMENT}.ipynb"))
-    assert run_cli("grade", "1", "--course-dir", course_dir, "--student", "regrade_me",
+    assert run_cli("grade", "1", *grade_args(), "--course-dir", course_dir, "--student",
+                   "regrade_me",
                    "-q")[0] == 0
     assert sum(gradebook_scores(course_dir)["regrade_me"].values()) == 13
     # A new, broken file: a recorded zero with the reason, not the old 13.
     (folder / f"{ASSIGNMENT}.ipynb").write_text('{"cells": [')
-    code, out, _ = run_cli("grade", "1", "--course-dir", course_dir, "--student", "regrade_me",
+    code, out, _ = run_cli("grade", "1", *grade_args(), "--course-dir", course_dir, "--student",
+                           "regrade_me",
                            "-q")
     assert code == 0 and "not valid notebook JSON" in out
     scores = gradebook_scores(course_dir)
     assert sum(scores["regrade_me"].values()) == 0
     assert scores["correct01"] == generate.expected("correct01")   # the others are untouched
     # --changed skips what did not change since it was graded.
-    code, out, _ = run_cli("grade", "1", "--course-dir", course_dir, "--changed", "-q")
+    code, out, _ = run_cli("grade", "1", *grade_args(), "--course-dir", course_dir, "--changed",
+                           "-q")
     assert code == 0 and "nothing changed" in out
 
 
 def test_plain_kernels_give_the_same_scores(graded):
     """--no-fork: every kernel started the usual way (platforms without fork)."""
     who = ["correct01", "kernel_exit", "patch_numpy"]
-    code, out, _ = run_cli("grade", "1", "--course-dir", graded["dir"], "--no-fork", "-q",
+    code, out, _ = run_cli("grade", "1", *grade_args(), "--course-dir", graded["dir"],
+                           "--no-fork", "-q",
                            *[a for s in who for a in ("--student", s)])
     assert code == 0
     scores = gradebook_scores(graded["dir"])
@@ -292,5 +299,5 @@ def test_grade_without_a_course_folder_is_a_clear_error(tmp_path):
     assert code == 2 and "course classroom init" in err
     init = run_cli("classroom", "init", tmp_path / "c")
     assert init[0] == 0
-    code, _, err = run_cli("grade", "1", "--course-dir", tmp_path / "c")
+    code, _, err = run_cli("grade", "1", *grade_args(), "--course-dir", tmp_path / "c")
     assert code == 2 and "course release day01-numpy --course-dir" in err

@@ -29,7 +29,7 @@ def kernels_made(monkeypatch):
     """new_kernel without a real kernel: a fork through BrokenFork fails, a plain one works."""
     made = []
 
-    def fake(template, settings, cwd, zygote=None):
+    def fake(template, settings, cwd, zygote=None, sandbox=None):
         if zygote is not None:
             raise GradingError("simulated: a fork failed")
         made.append("plain")

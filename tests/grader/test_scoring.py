@@ -120,6 +120,9 @@ class ScriptedKernel:
     def chdir(self, cwd):
         pass
 
+    def add_files(self, files):
+        self.files = files
+
     def execute(self, code, timeout, store_history=True):
         self.last = code
         self.ran.append(code)

@@ -33,6 +33,8 @@ def test_template_of_day_01(released):
     assert t.max_score == 13
     assert t.groups["sigmoid_values"] == ["sigmoid"]
     assert t.groups["l1_loss"] == t.groups["l2_loss"] == ["losses"]   # two tests, one answer
+    assert t.day == 1 and t.exercises["sigmoid_values"] == ["sigmoid"]   # course.integrity's map
+    assert t.exercises["l1_loss"] == ["L1"] and t.exercises["l2_loss"] == ["L2"]
     assert {"numpy", "course", "course.checks"} <= set(t.imports)
     kinds = {c.grade_id: c.kind for c in t.cells if c.grade_id}
     assert kinds["sigmoid"] == "answer" and kinds["sigmoid_values"] == "locked"
