@@ -213,16 +213,18 @@ class Sandbox:
         for name in ETC:
             if (Path("/etc") / name).exists():
                 args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+        args += ["--dev", "/dev", "--proc", "/proc"]
+        for dev in sorted(Path("/dev").glob("nvidia*")):   # a GPU, where the machine has one
+            args += ["--dev-bind", str(dev), str(dev)]
+        args += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
+        # After the private /tmp, so that an environment or data folder under /tmp (a CI clone's
+        # .venv) is mounted on top of it rather than hidden by it.
         for path in _python_paths():
             if not path.startswith("/usr/"):
                 args += ["--ro-bind", path, path]
         args += ["--ro-bind", course_package(), f"{SITE}/course"]
         if self.data:
             args += ["--ro-bind", self.data, self.data]
-        args += ["--dev", "/dev", "--proc", "/proc"]
-        for dev in sorted(Path("/dev").glob("nvidia*")):   # a GPU, where the machine has one
-            args += ["--dev-bind", str(dev), str(dev)]
-        args += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
         return args
 
     def argv(self, command: list[str], *, fork_server: bool = False, box: Box | None = None,
