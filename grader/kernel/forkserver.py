@@ -25,6 +25,7 @@ import sys
 
 # Linux: unshare(2), mount(2) and prctl(2) flags.
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID = 0x00020000, 0x08000000, 0x20000000
+MS_RDONLY, MS_REMOUNT = 1, 32
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
 PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 24, 38, 47
 TMP_OPTIONS = b"mode=1777,size=536870912"
@@ -96,13 +97,29 @@ def drop_privileges() -> None:
     libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
 
 
+def _python_under_tmp() -> list[str]:
+    """The folders of this Python's environment and import path that lie under /tmp (a CI clone's
+    .venv): the private /tmp would hide them, so `isolate` mounts them again, read-only."""
+    paths = sorted({os.path.realpath(p) for p in (sys.prefix, sys.exec_prefix, *sys.path)
+                    if p and os.path.isabs(p) and os.path.isdir(p)})
+    under = [p for p in paths if p.startswith("/tmp/")]
+    return [p for p in under if not any(p.startswith(q + "/") for q in under if q != p)]
+
+
 def isolate(box: str, inside: str) -> None:
     """In a new mount namespace (already entered): a fresh /proc for the kernel's own process ids,
-    a private /tmp and /dev/shm, the other boxes hidden and ``box`` mounted at ``inside``; then
-    every capability dropped."""
+    a private /tmp and /dev/shm (with the Python environment's folders under /tmp mounted again,
+    read-only), the other boxes hidden and ``box`` mounted at ``inside``; then every capability
+    dropped."""
     fd = os.open(box, os.O_RDONLY | os.O_DIRECTORY)
+    keep = [(path, os.open(path, os.O_RDONLY | os.O_DIRECTORY)) for path in _python_under_tmp()]
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, TMP_OPTIONS)
+    for path, path_fd in keep:
+        os.makedirs(path, exist_ok=True)
+        _mount(f"/proc/self/fd/{path_fd}", path, None, MS_BIND | MS_REC)
+        _mount("none", path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        os.close(path_fd)
     _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, TMP_OPTIONS)
     boxes = os.path.dirname(inside)
     if os.path.exists(boxes):       # the boxes are not under /tmp: hide them all the same
