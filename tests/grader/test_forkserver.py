@@ -140,8 +140,8 @@ def test_a_sandboxed_kernel_sees_only_its_own_box(boxed, tmp_path):
         seen = _json(second, f"REPO = {repo!r}\n" + SEES)
         assert seen["pid"] == 1 and seen["procs"] == ["1"]        # its own process ids
         assert seen["cwd"] == str(box.inside / "work") and seen["files"] == []
-        python_tmp = {p.split("/")[2] for p in (os.path.realpath(sys.prefix),)
-                      if p.startswith("/tmp/")}           # a CI clone's .venv, mounted again
+        prefix = os.path.realpath(sys.prefix)         # a CI clone's .venv, mounted again
+        python_tmp = {prefix.split("/")[2]} if prefix.startswith("/tmp/") else set()
         assert sorted(set(seen["tmp"]) - python_tmp) == [box.root.name]   # a private /tmp
         assert seen["caps"] == ["0000000000000000"] * 2            # no capability left
         assert not seen["repo"]                                    # the package, not the repo
