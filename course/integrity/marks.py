@@ -12,7 +12,7 @@ import inspect
 import sys
 import types
 
-REFERENCE_PACKAGES = ("course.nn", "course.vision")
+REFERENCE_PACKAGES = ("course.nn", "course.vision", "course.text", "course.music")
 REFERENCE_MODULES = ("course.training", "course.diagnosis", "course.checks", "course.layers",
                      "course.optim", "course.regularisation")
 

@@ -9,4 +9,11 @@ Module, the day that introduced it, what it holds:
 - ``resnet`` (Day 16): identity and projection blocks, a small ResNet and its plain twin.
 - ``detection`` (Day 18): box formats, IoU, score filtering, NMS as torchvision defines it,
   anchors, YOLO grid decoding; NumPy only.
+- ``verification`` (Day 20): pairwise distances, the triplet loss and batch-hard mining, the
+  verification threshold, ROC/AUC, one-shot recognition, PCA via SVD, P×K batches, the embedding
+  network and its training.
+- ``style`` (Day 21): content cost, Gram matrix, layer and weighted style costs, total cost;
+  VGG-19 with torchvision's state-dict keys and its ImageNet weights loaded from the torch hub
+  cache or downloaded with a checksum; random multi-scale features (Ustyuzhaninov et al., 2017);
+  the pixel-optimisation loop ``stylise``.
 """
