@@ -122,7 +122,18 @@ def _prints() -> dict[tuple, str]:
 
 
 def _mark_function(fn, name: str, module, owner) -> None:
+    outer = fn
+    # A function decorated elsewhere (``@torch.no_grad()``, any ``functools.wraps`` wrapper) runs
+    # the wrapper's code in the decorator's module, where ``__course_reference__`` is unknown:
+    # mark the function it wraps, defined here, and let the wrapper stand for it.
+    while fn.__globals__ is not vars(module) and isinstance(getattr(fn, "__wrapped__", None),
+                                                           types.FunctionType):
+        fn = fn.__wrapped__
+    if fn.__globals__ is not vars(module):
+        return                   # made by code elsewhere: calling it cannot reach a trampoline
     if id(fn) in _MARKS.marked or fn.__code__.co_filename == "<course.integrity>":
+        if id(fn) in _MARKS.marked:
+            _MARKS.marked.setdefault(id(outer), _MARKS.marked[id(fn)])
         return
     code = fn.__code__
     original = types.FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__,
@@ -147,6 +158,7 @@ def _mark_function(fn, name: str, module, owner) -> None:
     _MARKS.names.append(name)
     _MARKS.owners.append(id(owner))
     _MARKS.marked[id(fn)] = key
+    _MARKS.marked[id(outer)] = key
     _MARKS.files.append(getattr(module, "__file__", None))
     fn.__code__ = trampoline     # its defaults stay for introspection; the trampoline ignores them
     if signature is not None:
