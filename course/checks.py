@@ -17,7 +17,12 @@ def rel_error(x, y, eps: float = 1e-12) -> float:
         raise ValueError(f"rel_error needs equal shapes, got {x.shape} and {y.shape}")
     if x.size == 0:
         return 0.0
-    return float(np.max(np.abs(x - y) / np.maximum(eps, np.abs(x) + np.abs(y))))
+    with np.errstate(invalid="ignore", over="ignore"):
+        errors = np.abs(x - y) / np.maximum(eps, np.abs(x) + np.abs(y))
+    # inf or nan on one side only: infinitely wrong (not nan); the same infinity on both: exact.
+    finite = np.isfinite(x) & np.isfinite(y)
+    errors = np.where(finite, errors, np.where(x == y, 0.0, np.inf))
+    return float(np.max(errors))
 
 
 def _shape_of(value):

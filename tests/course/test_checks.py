@@ -89,3 +89,16 @@ def test_check_costs_names_the_training_loop_mistake():
             check_costs("costs", costs, ref)
     with pytest.raises(AssertionError, match="at epoch 1 expected 0.6, got 0.6000001"):
         check_costs("costs", [0.7, 0.60000005, 0.5, 0.45], ref, rtol=1e-9)  # 6 digits alone read 0.6 and 0.6
+
+
+def test_rel_error_is_infinite_not_nan_when_one_side_is_infinite():
+    import warnings
+
+    from course.checks import rel_error
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # no RuntimeWarning from inf - inf or inf / inf
+        assert rel_error([np.inf, 1.0], [2.0, 1.0]) == np.inf
+        assert rel_error([np.nan], [2.0]) == np.inf
+        assert rel_error([np.inf, 1.0], [np.inf, 1.0]) == 0.0
+        assert rel_error([np.inf], [-np.inf]) == np.inf
