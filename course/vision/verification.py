@@ -67,6 +67,22 @@ def batch_hard_triplet_loss(embeddings, labels, margin: float):
     return (hardest_pos[valid] - hardest_neg[valid] + margin).clamp(min=0.0).mean()
 
 
+def batch_all_triplet_loss(embeddings, labels, margin: float):
+    """Batch-all triplet loss (Hermans et al., 2017): every valid triplet (a, p, n) of the batch
+    (p != a of a's class, n of another class), hinged, averaged over the **active** triplets (those
+    with a positive loss), so that easy triplets do not dilute the gradient. A gentler start than
+    batch-hard: it cannot pull everything onto one point, since most triplets then become active."""
+    import torch
+
+    d = pairwise_distances(embeddings)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(len(labels), dtype=torch.bool, device=labels.device)
+    valid = (same & ~eye)[:, :, None] & (~same)[:, None, :]
+    losses = (d[:, :, None] - d[:, None, :] + margin).clamp(min=0.0) * valid.to(d.dtype)
+    active = (losses > 1e-16).sum()
+    return losses.sum() / active.clamp(min=1).to(d.dtype)
+
+
 # ---- verification and recognition (NumPy) ----------------------------------------------------
 def pair_distances(embeddings_a, embeddings_b) -> np.ndarray:
     """Euclidean distance between row i of ``embeddings_a`` and row i of ``embeddings_b``: (N,)."""
@@ -206,10 +222,14 @@ def make_embedding_net(dim: int = 64, width: int = 16):
     return EmbeddingNet()
 
 
-def embed(net, X, device="auto", batch_size: int = 512) -> np.ndarray:
+def embed(net, X, device="auto", batch_size: int = 512, before_head: bool = False) -> np.ndarray:
     """``net``'s embeddings of images ``X`` (uint8 or float, (N, H, W) or (N, 1, H, W)), in eval
-    mode: (N, dim) NumPy."""
+    mode: (N, dim) NumPy. ``before_head=True`` takes instead the convolutional features before the
+    last linear layer (``net.features``), L2-normalised: (N, 16 * 4 * width). With few training
+    identities these generalise better to unseen ones, as the representation before a projection
+    head does in SimCLR (Chen et al., 2020): the head specialises to the training identities."""
     import torch
+    import torch.nn.functional as F
 
     from ..device import get_device
     from ..training import to_tensor
@@ -220,7 +240,8 @@ def embed(net, X, device="auto", batch_size: int = 512) -> np.ndarray:
     out = []
     with torch.no_grad():
         for start in range(0, len(X), batch_size):
-            out.append(net(to_tensor(X[start:start + batch_size]).to(device)).cpu())
+            xb = to_tensor(X[start:start + batch_size]).to(device)
+            out.append((F.normalize(net.features(xb), dim=1) if before_head else net(xb)).cpu())
     net.train(was_training)
     return torch.cat(out).numpy() if out else np.zeros((0, 0), np.float32)
 
@@ -243,11 +264,12 @@ def _adam_step(params, moments, t: int, lr: float, betas=(0.9, 0.999), eps: floa
 
 def train_embedding(net, X, labels, *, num_steps: int, P: int = 8, K: int = 8, margin: float = 0.2,
                     lr: float = 1e-3, device="auto", seed: int = 0, loss_fn=None, transform=None,
-                    progress: bool = True, desc: str = "triplet training") -> dict:
+                    warmup_steps: int = 0, progress: bool = True, desc: str = "triplet training") -> dict:
     """Train ``net`` with a batch-hard triplet loss on P x K batches of ``X`` (N, H, W) with identity
     ``labels`` (N,): Adam (written out, see ``_adam_step``), learning rate annealed to 0 on a cosine. ``loss_fn(embeddings, labels, margin)``
     defaults to ``batch_hard_triplet_loss``; ``transform`` (optional) augments each batch on the
-    device. Returns a history: "loss" per step, "active" (fraction of anchors with a positive
+    device. The first ``warmup_steps`` steps use ``batch_all_triplet_loss`` instead (a warm-up that
+    keeps batch-hard mining from collapsing the embeddings early on). Returns a history: "loss" per step, "active" (fraction of anchors with a positive
     loss) per step, "seconds" at the end."""
     import math
     import time
@@ -277,7 +299,8 @@ def train_embedding(net, X, labels, *, num_steps: int, P: int = 8, K: int = 8, m
             xb, yb = X_all[ix].to(device), y_all[ix].to(device)
             if transform is not None:
                 xb = transform(xb)
-            loss = loss_fn(net(xb), yb, margin)
+            step_loss = batch_all_triplet_loss if step < warmup_steps else loss_fn
+            loss = step_loss(net(xb), yb, margin)
             for p in params:
                 p.grad = None
             loss.backward()

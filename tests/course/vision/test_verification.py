@@ -148,3 +148,29 @@ def test_the_written_out_adam_step_matches_torch_optim_adam():
         V._adam_step([mine], moments, t, 0.01)
         opt.step()
         torch.testing.assert_close(mine, ref)
+
+
+def test_batch_all_loss_averages_the_active_triplets_of_the_batch():
+    g = torch.Generator().manual_seed(5)
+    E = torch.randn(10, 4, generator=g, dtype=torch.float64)
+    labels = torch.tensor([0, 0, 0, 1, 1, 2, 2, 2, 3, 1])
+    d = torch.cdist(E, E)
+    hinged = [float((d[a, p] - d[a, n] + 0.3).clamp(min=0)) for a in range(10) for p in range(10)
+              for n in range(10) if a != p and labels[a] == labels[p] and labels[n] != labels[a]]
+    active = [h for h in hinged if h > 0]
+    assert abs(float(V.batch_all_triplet_loss(E, labels, 0.3)) - sum(active) / len(active)) < 1e-9
+    assert float(V.batch_all_triplet_loss(E * 0 + 1, labels, 0.3)) == pytest.approx(0.3)
+    net = V.make_embedding_net(dim=8, width=4)
+    X = np.random.default_rng(0).integers(0, 255, (32, 28, 28)).astype(np.uint8)
+    history = V.train_embedding(net, X, np.repeat([0, 1, 2, 3], 8), num_steps=4, P=4, K=4, warmup_steps=2,
+                                device="cpu", progress=False)
+    assert len(history["loss"]) == 4 and np.isfinite(history["loss"]).all()
+
+
+def test_embed_before_head_gives_the_normalised_features():
+    net = V.make_embedding_net(dim=8, width=4).eval()
+    X = np.random.default_rng(1).integers(0, 255, (5, 28, 28)).astype(np.uint8)
+    E = V.embed(net, X, "cpu", before_head=True)
+    with torch.no_grad():
+        ref = F.normalize(net.features(torch.as_tensor(X, dtype=torch.float32)[:, None] / 255), dim=1).numpy()
+    assert E.shape == (5, 4 * 4 * 16) and np.allclose(E, ref, atol=1e-5)
