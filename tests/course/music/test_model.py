@@ -79,6 +79,22 @@ def test_sample_follows_the_tempered_distribution_and_stops_at_end():
     assert len(seq) <= 50 and (seq[-1] == 3 or len(seq) == 50) and 3 not in seq[:-1]
 
 
+def test_sample_draws_on_the_cpu_with_a_cpu_generator_whatever_the_device():
+    """The notebook passes torch.Generator() (a CPU one): sample must draw on the CPU, also for a
+    model on the GPU (torch.multinomial refuses a CPU generator for a CUDA tensor)."""
+    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    runs = []
+    for dev in devices:
+        torch.manual_seed(0)
+        net = model.NoteModel(7, embed_dim=4, hidden_size=8).to(dev)
+        torch.manual_seed(123)  # the global seed must not matter: the generator decides
+        a = model.sample(net, 1, 2, max_len=20, generator=torch.Generator().manual_seed(3))
+        torch.manual_seed(456)
+        b = model.sample(net, 1, 2, max_len=20, generator=torch.Generator().manual_seed(3))
+        assert a == b and 1 <= len(a) <= 20
+        runs.append(a)
+
+
 def test_training_lowers_the_loss_on_a_repeating_pattern():
     seqs = [[1] + [3, 4, 5] * 6 + [2] for _ in range(16)]
     net = model.NoteModel(6, embed_dim=4, hidden_size=16)
