@@ -42,6 +42,40 @@ def _verified(path: Path, sha256: str) -> bool:
         return False
 
 
+def file_sha256(path) -> str:
+    """The SHA-256 of a file's bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def download_verified(url: str, target: Path, verified, *, timeout: float = 30,
+                      source: str | None = None) -> Path:
+    """``url`` into ``target`` through a ``.part`` file, kept only if ``verified(part)`` is true.
+    Raises DataUnavailable when the download fails, ChecksumMismatch when it is not the file
+    (``source``: how the messages name where it came from; default ``url``)."""
+    import urllib.request
+
+    source = url if source is None else source
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
+            while chunk := response.read(1 << 20):
+                out.write(chunk)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise DataUnavailable(f"{target.name}: download from {source} failed ({err})") from err
+    if not verified(partial):
+        partial.unlink(missing_ok=True)
+        raise ChecksumMismatch(f"{target.name} downloaded from {source} does not match its checksum; "
+                               "it was deleted. Try again later, or copy the file by hand.")
+    partial.replace(target)
+    return target
+
+
 def fetch_file(name: str, sha256: str, folders, url: str | None, cache: Path) -> Path:
     """A verified gzipped data file (``sha256``: of its decompressed contents): the first good
     copy in ``folders``, else downloaded from ``url`` into ``cache`` (and checked before it is
@@ -52,21 +86,5 @@ def fetch_file(name: str, sha256: str, folders, url: str | None, cache: Path) ->
             return path
     if url is None:
         raise DataUnavailable(name)
-    import urllib.request
-
-    cache.mkdir(parents=True, exist_ok=True)
-    target = cache / name
-    partial = target.with_name(target.name + ".part")
-    try:
-        with urllib.request.urlopen(url + name, timeout=30) as response, open(partial, "wb") as out:
-            while chunk := response.read(1 << 20):
-                out.write(chunk)
-    except OSError as err:
-        partial.unlink(missing_ok=True)
-        raise DataUnavailable(f"{name}: download from {url} failed ({err})") from err
-    if not _verified(partial, sha256):
-        partial.unlink(missing_ok=True)
-        raise ChecksumMismatch(f"{name} downloaded from {url} does not match its checksum; "
-                               "it was deleted. Try again later, or copy the file by hand.")
-    partial.replace(target)
-    return target
+    return download_verified(url + name, cache / name, lambda path: _verified(path, sha256),
+                             source=url)

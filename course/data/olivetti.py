@@ -8,13 +8,12 @@ column by column, so a photo is ``column.reshape(64, 64).T``; photos 10k..10k+9 
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .fetch import ChecksumMismatch, DataUnavailable, data_home
+from .fetch import ChecksumMismatch, DataUnavailable, data_home, download_verified, file_sha256
 
 OLIVETTI_FILE = "olivettifaces.mat"
 OLIVETTI_URL = "https://ndownloader.figshare.com/files/5976027"
@@ -29,35 +28,6 @@ class OlivettiFaces:
     path: Path          # the verified file they were read from
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _download(url: str, target: Path, sha256: str, timeout: float) -> Path:
-    """``url`` into ``target``, kept only if its SHA-256 is ``sha256``."""
-    import urllib.request
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
-            while chunk := response.read(1 << 20):
-                out.write(chunk)
-    except OSError as err:
-        partial.unlink(missing_ok=True)
-        raise DataUnavailable(f"{target.name}: download from {url} failed ({err})") from err
-    if _sha256(partial) != sha256:
-        partial.unlink(missing_ok=True)
-        raise ChecksumMismatch(f"{target.name} downloaded from {url} does not match its checksum; "
-                               "it was deleted. Try again later, or copy the file by hand.")
-    partial.replace(target)
-    return target
-
-
 def olivetti_file(*, folders=None, url: str | None = OLIVETTI_URL, sha256: str = OLIVETTI_SHA256,
                   timeout: float = 20.0) -> Path:
     """The verified ``olivettifaces.mat``: the first good copy in ``folders`` (default: the course
@@ -68,7 +38,7 @@ def olivetti_file(*, folders=None, url: str | None = OLIVETTI_URL, sha256: str =
     folders = [cache] if folders is None else list(folders)
     for folder in folders:
         path = Path(folder) / OLIVETTI_FILE
-        if path.is_file() and _sha256(path) == sha256:
+        if path.is_file() and file_sha256(path) == sha256:
             return path
     where = ", ".join(str(f) for f in folders) or "(no folders)"
     if url is None:
@@ -77,7 +47,8 @@ def olivetti_file(*, folders=None, url: str | None = OLIVETTI_URL, sha256: str =
             f"turned off. Connect to the internet and run this again with the default url, or put "
             f"{OLIVETTI_FILE} (from {OLIVETTI_URL}) into {cache}.")
     try:
-        return _download(url, cache / OLIVETTI_FILE, sha256, timeout)
+        return download_verified(url, cache / OLIVETTI_FILE,
+                                 lambda part: file_sha256(part) == sha256, timeout=timeout)
     except ChecksumMismatch:
         raise
     except DataUnavailable as err:

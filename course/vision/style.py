@@ -20,7 +20,6 @@ et al. (ICLR 2017) show capture enough texture statistics to synthesise textures
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -32,6 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course.data.fetch import file_sha256
 from course.errors import CourseError
 
 VGG19_CFG = (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M",
@@ -135,14 +135,6 @@ def hash_prefix(filename) -> str:
     return match.group(1)
 
 
-def sha256_of(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def download_checked(url, path, *, progress=True, timeout=30.0) -> Path:
     """Download ``url`` to ``path`` through a temporary file; keep it only if its SHA-256 starts
     with the prefix in the file name. Raises ``WeightsUnavailable`` (a sentence) otherwise."""
@@ -167,7 +159,7 @@ def download_checked(url, path, *, progress=True, timeout=30.0) -> Path:
         except OSError as e:  # URLError, timeouts and refused connections are OSErrors
             raise WeightsUnavailable(f"Could not download {url} ({e}). Check the connection, or copy "
                                      f"the file to {path} by hand.") from None
-        digest = sha256_of(tmp)
+        digest = file_sha256(tmp)
         if not digest.startswith(prefix):
             raise WeightsUnavailable(f"The file downloaded from {url} has SHA-256 {digest[:16]}…, not "
                                      f"{prefix}… as its name says: it is damaged or not the expected "
