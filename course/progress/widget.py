@@ -271,7 +271,9 @@ def passed(day, grade_id: str) -> None:
         raise integrity.DelegationError(f"{grade_id}: {problem}")
     points = {e.grade_id: e.points for e in day.exercises}.get(grade_id)
     suffix = f" ({points:g} point{'s' if points != 1 else ''})" if points is not None else ""
-    print(f"✔ {grade_id} passed{suffix}")
+    # One write, message and newline together: print writes them separately, and a busy kernel can
+    # flush them as two outputs (a stray empty line under the message).
+    sys.stdout.write(f"✔ {grade_id} passed{suffix}\n")
     _record(day.number, grade_id, "passed")
 
 
