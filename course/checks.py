@@ -52,8 +52,17 @@ def check_shape(name: str, value, shape) -> None:
     hint = ""
     if sorted(got) == sorted(shape) and got != shape:
         hint = " The same sizes in another order: is it transposed, or reshaped along the wrong axis?"
+    elif len(got) + 1 == len(shape) and any(
+            got == shape[:k] + (shape[k] * shape[k + 1],) + shape[k + 2:] for k in range(len(shape) - 1)):
+        if 1 in shape:
+            hint = (" One axis is missing: keep it with `keepdims=True` (NumPy) or `keepdim=True` (torch), "
+                    "squeeze only the axis you mean, or reshape to the full shape.")
+        else:
+            hint = (" Two axes are merged into one: stack the pieces on a new axis (`np.stack`, "
+                    "`torch.stack`) rather than concatenating them, or reshape to the full shape.")
     elif len(got) + 1 == len(shape) and np.prod(got) == np.prod(shape):
-        hint = " One axis is missing: keep it with `keepdims=True` or reshape to the full shape."
+        hint = (" One axis is missing: keep it with `keepdims=True` (NumPy) or `keepdim=True` (torch), "
+                "squeeze only the axis you mean, or reshape to the full shape.")
     elif np.prod(got) != np.prod(shape) and len(got) == len(shape):
         hint = " Check which axis you summed or broadcast over."
     raise AssertionError(f"`{name}` should have shape {shape}, got {got}.{hint}")
