@@ -15,6 +15,10 @@ translation with attention (Day 28) and a Transformer (Day 30).
 - ``attention`` (Day 28): additive attention (scores, masked softmax, context), teacher-forcing
   decoder inputs, ``DateTranslator`` (bidirectional GRU encoder, GRU decoder with attention,
   greedy decoding), ``train_translator``; imports torch, so it is not imported here.
+- ``transformer`` (Day 30): scaled dot-product attention with boolean masks (True = allowed; a
+  row with no allowed key gives zeros), causal and padding masks, the sinusoidal positional
+  encoding, ``MultiHeadAttention``, pre-norm encoder and decoder layers, ``DateTransformer`` with
+  greedy decoding, ``train_transformer``, ``translate``; imports torch, so it is not imported here.
 
 Modules import torch only where a day trains a network; word vectors are NumPy.
 """
