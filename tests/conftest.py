@@ -29,3 +29,18 @@ def cli(capsys):
         return code, out.out, out.err
 
     return call
+
+
+@pytest.fixture
+def unwritten_day(monkeypatch):
+    """A day of the syllabus without a notebook: the first one, or, once every day is written,
+    the last one with its notebook hidden (so the "not written yet" paths stay tested)."""
+    from course.syllabus import DAYS, Day
+
+    day = next((d for d in DAYS if not d.available), None)
+    if day is None:
+        day = DAYS[-1]
+        real = Day.available
+        monkeypatch.setattr(Day, "available",
+                            property(lambda d: d.number != day.number and real.fget(d)))
+    return day

@@ -20,12 +20,12 @@ def test_unknown_day_lists_valid_ones(spec):
         get_day(spec)
 
 
-def test_select_defaults_to_written_days_and_refuses_unwritten_ones():
+def test_select_defaults_to_written_days_and_refuses_unwritten_ones(unwritten_day):
     assert select([]) == available_days()
+    assert unwritten_day not in select([])
     assert select(["1", "day01"]) == [get_day(1)]
-    unwritten = next(d for d in DAYS if not d.available)
     with pytest.raises(UnknownDay, match="Not written yet"):
-        select([unwritten.number])
+        select([unwritten_day.number])
 
 
 def test_exercises_and_points_are_read_from_the_notebook():
