@@ -18,6 +18,34 @@ import numpy as np
 
 from .device import get_device
 
+
+class _NoBar:
+    """The bar ``progress_bar`` gives when progress is off: every call does nothing."""
+
+    def update(self, n=1):
+        pass
+
+    def set_description(self, desc=None):
+        pass
+
+    def set_postfix(self, *args, **kwargs):
+        pass
+
+    def close(self):
+        pass
+
+
+def progress_bar(progress: bool = True, **tqdm_kwargs):
+    """A tqdm bar (``tqdm_kwargs``: total, desc, unit, ...) when ``progress`` is true, else one that
+    shows nothing: the loops of the course call ``update``/``set_postfix``/``close`` either way.
+    tqdm is imported only when a bar is shown."""
+    if not progress:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(**tqdm_kwargs)
+
+
 OPTIMIZERS = ("adam", "adamw", "sgd")  # torch.optim (the NumPy ones: course.nn.optim.UPDATE_RULES)
 
 
@@ -197,10 +225,8 @@ def fit(net, train_loader, val_loader=None, *, num_epochs: int, lr: float = 1e-3
     sched = _make_scheduler(scheduler, opt, num_epochs)
     history = {k: [] for k in ("train_loss", "train_accuracy", "val_loss", "val_accuracy",
                                "lr", "seconds")}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=num_epochs * len(train_loader), desc=desc, unit="batch", leave=True)
+    bar = progress_bar(progress, total=num_epochs * len(train_loader), desc=desc, unit="batch",
+                       leave=True)
     start = time.perf_counter()
     try:
         for epoch in range(num_epochs):
@@ -218,8 +244,7 @@ def fit(net, train_loader, val_loader=None, *, num_epochs: int, lr: float = 1e-3
                 total_loss += float(loss.detach()) * len(y)
                 correct += _correct(y_hat.detach(), y)
                 count += len(y)
-                if bar is not None:
-                    bar.update()
+                bar.update()
             if sched is not None:
                 sched.step()
             history["train_loss"].append(total_loss / max(count, 1))
@@ -229,15 +254,13 @@ def fit(net, train_loader, val_loader=None, *, num_epochs: int, lr: float = 1e-3
                 history["val_loss"].append(scores["loss"])
                 history["val_accuracy"].append(scores["accuracy"])
             history["seconds"].append(time.perf_counter() - start)
-            if bar is not None:
-                shown = {"loss": f"{history['train_loss'][-1]:.3f}"}
-                if val_loader is not None:
-                    shown["val_acc"] = f"{history['val_accuracy'][-1]:.3f}"
-                bar.set_description(f"{desc} (epoch {epoch + 1}/{num_epochs})")
-                bar.set_postfix(shown)
+            shown = {"loss": f"{history['train_loss'][-1]:.3f}"}
+            if val_loader is not None:
+                shown["val_acc"] = f"{history['val_accuracy'][-1]:.3f}"
+            bar.set_description(f"{desc} (epoch {epoch + 1}/{num_epochs})")
+            bar.set_postfix(shown)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     return history
 
 

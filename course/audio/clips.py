@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from ..training import progress_bar
 from . import speech
 
 TRIGGER = "activate"
@@ -36,17 +37,12 @@ def word_bank(words, voices=VOICES, speeds=TRAIN_SPEEDS, pitches=TRAIN_PITCHES, 
     backend = speech.require_speech(backend)
     jobs = [(w, v, s, p) for w in words for v in voices for s in speeds for p in pitches]
     start = time.perf_counter()
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=len(jobs), desc="speaking", unit="word")
+    bar = progress_bar(progress, total=len(jobs), desc="speaking", unit="word")
     bank = {w: [] for w in words}
     for w, v, s, p in jobs:
         bank[w].append(speech.speak(w, v, s, p, backend=backend))
-        if bar is not None:
-            bar.update()
-    if bar is not None:
-        bar.close()
+        bar.update()
+    bar.close()
     return bank, {"variants": len(jobs), "seconds": time.perf_counter() - start, "backend": backend}
 
 

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from ..device import get_device
-from ..training import seed_everything
+from ..training import progress_bar, seed_everything
 from . import clips
 
 N_FFT, HOP = 400, 160  # 25 ms frames every 10 ms at 16 kHz
@@ -125,10 +125,7 @@ def train_trigger(model, bank, *, num_epochs, clips_per_epoch, batch_size=32, lr
                                                 pct_start=0.1, anneal_strategy="cos")
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos_weight, device=device))
     history = {"loss": [], "seconds": []}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=num_epochs * batches, desc=desc, unit="batch")
+    bar = progress_bar(progress, total=num_epochs * batches, desc=desc, unit="batch")
     start = time.perf_counter()
     try:
         for epoch in range(num_epochs):
@@ -146,14 +143,11 @@ def train_trigger(model, bank, *, num_epochs, clips_per_epoch, batch_size=32, lr
                 opt.step()
                 sched.step()
                 total += float(loss.detach())
-                if bar is not None:
-                    bar.update()
+                bar.update()
             history["loss"].append(total / batches)
             history["seconds"].append(time.perf_counter() - start)
-            if bar is not None:
-                bar.set_description(f"{desc} (epoch {epoch + 1}/{num_epochs})")
-                bar.set_postfix(loss=f"{history['loss'][-1]:.4f}")
+            bar.set_description(f"{desc} (epoch {epoch + 1}/{num_epochs})")
+            bar.set_postfix(loss=f"{history['loss'][-1]:.4f}")
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     return history

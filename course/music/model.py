@@ -15,6 +15,7 @@ from torch import nn
 import torch.nn.functional as F
 
 from ..device import get_device
+from ..training import progress_bar
 
 
 class NoteModel(nn.Module):
@@ -95,10 +96,7 @@ def train_next_note(model, train, val, *, num_epochs: int, batch_size: int = 32,
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, num_epochs * steps_per_epoch)
     g = np.random.default_rng(seed)
     history = {"train_loss": [], "val_loss": [], "seconds": []}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=num_epochs * steps_per_epoch, desc=desc, unit="batch")
+    bar = progress_bar(progress, total=num_epochs * steps_per_epoch, desc=desc, unit="batch")
     start = time.perf_counter()
     try:
         for epoch in range(num_epochs):
@@ -116,17 +114,14 @@ def train_next_note(model, train, val, *, num_epochs: int, batch_size: int = 32,
                 n = int((X[:, 1:] != pad_id).sum())
                 total += float(loss.detach()) * n
                 count += n
-                if bar is not None:
-                    bar.update()
+                bar.update()
             history["train_loss"].append(total / count)
             history["val_loss"].append(evaluate_loss(model, val, device=device, pad_id=pad_id))
             history["seconds"].append(time.perf_counter() - start)
-            if bar is not None:
-                bar.set_description(f"{desc} (epoch {epoch + 1}/{num_epochs})")
-                bar.set_postfix(loss=f"{history['train_loss'][-1]:.3f}", val=f"{history['val_loss'][-1]:.3f}")
+            bar.set_description(f"{desc} (epoch {epoch + 1}/{num_epochs})")
+            bar.set_postfix(loss=f"{history['train_loss'][-1]:.3f}", val=f"{history['val_loss'][-1]:.3f}")
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     return history
 
 

@@ -47,7 +47,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..device import get_device
-from ..training import count_parameters, seed_everything
+from ..training import count_parameters, progress_bar, seed_everything
 
 __all__ = ["DEFAULTS", "DateTranslator", "Memory", "attention_scores", "context_vector",
            "count_parameters", "cpu_threads", "decoder_inputs", "masked_softmax", "train_translator",
@@ -285,10 +285,7 @@ def _train(data, epochs, batch_size, lr, device, seed, progress, evaluate, clip_
         opt, lambda k: min((k + 1) / warmup, 0.5 * (1 + np.cos(np.pi * min(k, total) / total))))
     gen = torch.Generator().manual_seed(seed)
     history = {"loss": [], "test_exact": [], "seconds": []}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=total, desc="training", unit="batch", leave=True)
+    bar = progress_bar(progress, total=total, desc="training", unit="batch", leave=True)
     seconds = 0.0
     try:
         for epoch in range(epochs):
@@ -306,8 +303,7 @@ def _train(data, epochs, batch_size, lr, device, seed, progress, evaluate, clip_
                 opt.step()
                 sched.step()
                 loss_sum += loss.detach() * len(idx)
-                if bar is not None:
-                    bar.update()
+                bar.update()
             history["loss"].append(float(loss_sum) / n)
             seconds += time.perf_counter() - start
             history["seconds"].append(seconds)
@@ -316,11 +312,9 @@ def _train(data, epochs, batch_size, lr, device, seed, progress, evaluate, clip_
                 exact, _ = translation_accuracy(model, data.X_test, data.test_iso, data.vocab)
                 history["test_exact"].append(exact)
                 shown["test_exact"] = f"{exact:.4f}"
-            if bar is not None:
-                bar.set_description(f"training (epoch {epoch + 1}/{epochs})")
-                bar.set_postfix(shown)
+            bar.set_description(f"training (epoch {epoch + 1}/{epochs})")
+            bar.set_postfix(shown)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     model.eval()
     return model, history, seconds

@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..device import get_device
+from ..training import progress_bar
 
 BOUNDARY = "."  # start and end of a name, index 0
 PAD = -1  # the target index of padding, which the loss ignores
@@ -238,10 +239,7 @@ def train_char_lm(model, train_names, val_names, stoi: dict, *, num_epochs: int,
     order_gen = np.random.default_rng(seed)
     batches = -(-len(train_names) // batch_size)
     history = {k: [] for k in ("train_loss", "val_loss", "grad_norm", "seconds")}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=num_epochs * batches, desc=desc, unit="batch")
+    bar = progress_bar(progress, total=num_epochs * batches, desc=desc, unit="batch")
     start = time.perf_counter()
     try:
         for epoch in range(num_epochs):
@@ -262,20 +260,17 @@ def train_char_lm(model, train_names, val_names, stoi: dict, *, num_epochs: int,
                 n = int((Y != PAD).sum())
                 total += float(loss.detach()) * n
                 count += n
-                if bar is not None:
-                    bar.update()
+                bar.update()
             sched.step()
             history["train_loss"].append(total / count)
             history["val_loss"].append(evaluate_loss(model, val_names, stoi, device))
             history["grad_norm"].append(largest)
             history["seconds"].append(time.perf_counter() - start)
-            if bar is not None:
-                bar.set_description(f"{desc} (epoch {epoch + 1}/{num_epochs})")
-                bar.set_postfix(loss=f"{history['train_loss'][-1]:.3f}",
-                                val=f"{history['val_loss'][-1]:.3f}")
+            bar.set_description(f"{desc} (epoch {epoch + 1}/{num_epochs})")
+            bar.set_postfix(loss=f"{history['train_loss'][-1]:.3f}",
+                            val=f"{history['val_loss'][-1]:.3f}")
             if on_epoch is not None:
                 on_epoch(epoch, history)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     return history

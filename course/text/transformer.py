@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..device import get_device
-from ..training import count_parameters
+from ..training import count_parameters, progress_bar
 
 __all__ = ["scaled_dot_product_attention", "positional_encoding", "causal_mask", "padding_mask",
            "MultiHeadAttention", "EncoderLayer", "DecoderLayer", "DateTransformer",
@@ -298,10 +298,7 @@ def train_transformer(data, *, epochs=8, batch_size=128, lr=3e-3, d_model=64, nu
         1 + math.cos(math.pi * min(1.0, (s - warm) / max(1, total_steps - warm))))))
     order_gen = torch.Generator().manual_seed(seed)
     history = {"train_loss": [], "seconds": []}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=total_steps, desc=desc, unit="batch")
+    bar = progress_bar(progress, total=total_steps, desc=desc, unit="batch")
     start = time.perf_counter()
     try:
         for epoch in range(epochs):
@@ -319,15 +316,12 @@ def train_transformer(data, *, epochs=8, batch_size=128, lr=3e-3, d_model=64, nu
                 opt.step()
                 sched.step()
                 total += float(loss.detach()) * len(idx)
-                if bar is not None:
-                    bar.update()
+                bar.update()
             history["train_loss"].append(total / len(X))
             history["seconds"].append(time.perf_counter() - start)
-            if bar is not None:
-                bar.set_description(f"{desc} (epoch {epoch + 1}/{epochs})")
-                bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}")
+            bar.set_description(f"{desc} (epoch {epoch + 1}/{epochs})")
+            bar.set_postfix(loss=f"{history['train_loss'][-1]:.4f}")
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     model.eval()
     return model, history, time.perf_counter() - start

@@ -33,6 +33,7 @@ from torch import nn
 
 from course.data.fetch import file_sha256
 from course.errors import CourseError
+from course.training import progress_bar
 
 VGG19_CFG = (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M",
              512, 512, 512, 512, "M", 512, 512, 512, 512, "M")
@@ -146,16 +147,11 @@ def download_checked(url, path, *, progress=True, timeout=30.0) -> Path:
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response, os.fdopen(fd, "wb") as f:
                 total = int(response.headers.get("Content-Length") or 0) or None
-                bar = None
-                if progress:
-                    from tqdm.auto import tqdm
-                    bar = tqdm(total=total, unit="B", unit_scale=True, desc=path.name)
+                bar = progress_bar(progress, total=total, unit="B", unit_scale=True, desc=path.name)
                 for chunk in iter(lambda: response.read(1 << 20), b""):
                     f.write(chunk)
-                    if bar is not None:
-                        bar.update(len(chunk))
-                if bar is not None:
-                    bar.close()
+                    bar.update(len(chunk))
+                bar.close()
         except OSError as e:  # URLError, timeouts and refused connections are OSErrors
             raise WeightsUnavailable(f"Could not download {url} ({e}). Check the connection, or copy "
                                      f"the file to {path} by hand.") from None
@@ -339,10 +335,7 @@ def stylise(extractor, content, style, content_layer, style_layers, *, style_wei
         history["seconds"].append(time.perf_counter() - start)
         return J
 
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=num_steps, desc=desc, unit="step")
+    bar = progress_bar(progress, total=num_steps, desc=desc, unit="step")
     for step in range(num_steps):
         optimizer.zero_grad()
         J = measure()
@@ -351,12 +344,10 @@ def stylise(extractor, content, style, content_layer, style_layers, *, style_wei
         scheduler.step()
         with torch.no_grad():
             G.clamp_(0, 1)
-        if bar is not None:
-            bar.update(1)
-            if step % 10 == 0 or step == num_steps - 1:
-                bar.set_postfix(content=f"{history['content'][-1]:.3g}", style=f"{history['style'][-1]:.3g}")
+        bar.update(1)
+        if step % 10 == 0 or step == num_steps - 1:
+            bar.set_postfix(content=f"{history['content'][-1]:.3g}", style=f"{history['style'][-1]:.3g}")
     with torch.no_grad():
         measure()
-    if bar is not None:
-        bar.close()
+    bar.close()
     return G.detach(), history

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..training import progress_bar
+
 
 def _numpy(x) -> np.ndarray:
     if hasattr(x, "detach"):
@@ -288,10 +290,7 @@ def train_embedding(net, X, labels, *, num_steps: int, P: int = 8, K: int = 8, m
     params = [p for p in net.parameters() if p.requires_grad]
     moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params]
     history = {"loss": [], "seconds": 0.0}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=num_steps, desc=desc, unit="step")
+    bar = progress_bar(progress, total=num_steps, desc=desc, unit="step")
     start = time.perf_counter()
     net.train()
     try:
@@ -306,13 +305,11 @@ def train_embedding(net, X, labels, *, num_steps: int, P: int = 8, K: int = 8, m
             loss.backward()
             _adam_step(params, moments, step + 1, lr * 0.5 * (1 + math.cos(math.pi * step / num_steps)))
             history["loss"].append(float(loss.detach()))
-            if bar is not None:
-                bar.update()
-                if step % 20 == 0:
-                    bar.set_postfix(loss=f"{np.mean(history['loss'][-20:]):.3f}")
+            bar.update()
+            if step % 20 == 0:
+                bar.set_postfix(loss=f"{np.mean(history['loss'][-20:]):.3f}")
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     history["seconds"] = time.perf_counter() - start
     net.eval()
     return history
