@@ -8,6 +8,8 @@ first timed cell.
 from __future__ import annotations
 
 import ast
+import functools
+import threading
 from dataclasses import dataclass, field
 
 from course.authoring import notebook as nbtools
@@ -57,11 +59,19 @@ def _ipython_to_python(source: str) -> str:
     return TransformerManager().transform_cell(source)
 
 
+# CPython 3.11 keeps the AST constructor's recursion depth in interpreter-wide state, so two
+# threads parsing at once can fail with "SystemError: AST constructor recursion depth mismatch"
+# (cpython gh-106905); the batch grades in threads, so parsing is serialised, and cached.
+_PARSE_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1024)
 def _parse(source: str):
-    try:
-        return ast.parse(_ipython_to_python(source))
-    except SyntaxError:
-        return None
+    with _PARSE_LOCK:
+        try:
+            return ast.parse(_ipython_to_python(source))
+        except SyntaxError:
+            return None
 
 
 def imported_modules(source: str) -> list[str]:

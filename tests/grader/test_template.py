@@ -1,4 +1,7 @@
 """The template a day is graded against: built from the gradebook's record of the release."""
+import threading
+import time
+
 import nbformat
 import pytest
 
@@ -16,6 +19,44 @@ def test_bound_and_imported_names():
     mods = template.imported_modules(source)
     assert {"course", "numpy", "course.checks", "course.checks.check_close"} <= set(mods)
     assert template.bound_names("def broken(:\n") == []            # a syntax error binds nothing
+
+
+class _Finalised:
+    """An object in a reference cycle whose finaliser lets another thread run: the collector
+    frees it at any allocation, so in the middle of another thread's parse."""
+
+    def __del__(self):
+        time.sleep(0)
+
+
+def test_threads_can_parse_at_once(monkeypatch):
+    # CPython 3.11 (gh-106905): the AST constructor's recursion depth is shared by all threads,
+    # and a thread switch mid-parse fails with "SystemError: ... recursion depth mismatch". The
+    # batch grades in threads, so the grader's parsing must not fail that way.
+    body = "\n".join(f"def f{i}(x):\n    return [[(a, b) for a in range(x) if a] for b in range({i})]"
+                     for i in range(50))
+    errors = []
+    # Skip IPython's (slow, pure-Python) rewriting so the threads spend their time in the parser.
+    monkeypatch.setattr(template, "_ipython_to_python", lambda source: source)
+
+    def parse(worker):
+        for n in range(25):
+            for _ in range(100):
+                junk = _Finalised()
+                junk.cycle = junk
+            try:
+                assert len(template.bound_names(f"{body}\nw{worker}_{n} = 0")) == 50
+            except SystemError as err:
+                errors.append(err)
+            if errors:
+                return
+
+    threads = [threading.Thread(target=parse, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
 
 
 def test_visible_source_replaces_the_hidden_block_with_a_note():
