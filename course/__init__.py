@@ -7,12 +7,22 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 
-def start(day) -> None:
-    """A day's first code cell: count failing test cells as attempts and show the learner's
-    progress (a widget that updates itself as test cells pass)."""
+def start(day, hints: bool = True) -> None:
+    """A day's first code cell: count failing test cells as attempts, show failed checks without
+    the course's own frames, and show the learner's progress (a widget that updates itself as
+    test cells pass). ``hints=False`` (an instructor's release) switches `hint` off."""
     from . import progress
     from .syllabus import get_day
 
     day = get_day(day)
+    progress.begin(day, hints=hints)
     progress.watch_failures()
     progress.show(day)
+
+
+def hint(exercise: str | None = None) -> None:
+    """The next hint for ``exercise`` (an answer cell's name, e.g. ``"sigmoid"``, or a test
+    cell's); with no name, for the exercise whose test cell failed last. See `course.hints`."""
+    from . import hints
+
+    hints.hint(exercise)

@@ -229,6 +229,10 @@ def build_index() -> dict:
     return {d.name: [asdict(e) for e in exercises(d.notebook)] for d in available_days()}
 
 
-if __name__ == "__main__":  # python -m course.syllabus: rewrite the shipped exercise index
+if __name__ == "__main__":  # python -m course.syllabus: rewrite the shipped exercise and hint indexes
+    from . import hints
+
     INDEX.write_text(json.dumps(build_index(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {INDEX}")
+    hints.INDEX.write_text(json.dumps(hints.build_index(), indent=1, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+    print(f"wrote {INDEX} and {hints.INDEX}")

@@ -23,6 +23,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.authoring import notebook as nbtools
 from course.errors import CourseError
 from course.syllabus import available_days
 
@@ -57,6 +58,10 @@ c.OverwriteCells.add_missing_cells = True
 # `course grade` only: memory per grading kernel (MB, on top of its imports).
 c.CourseGrade.memory_mb = {memory_mb}
 
+# Hints on demand (`course.hint("exercise")` in a notebook). False: `course release` starts each
+# day with hints switched off (`course.start(N, hints=False)`); release again after changing it.
+c.CourseRelease.hints = {hints}
+
 # Feedback from formgrader or `nbgrader generate_feedback` never shows hidden test code.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
@@ -80,6 +85,7 @@ class Course:
     timeout: int
     memory_mb: int
     config: object = None   # the traitlets Config read from nbgrader_config.py
+    hints: bool = True      # learners may ask for hints (c.CourseRelease.hints)
 
     @property
     def source(self) -> Path:
@@ -133,7 +139,7 @@ def default_db_url(root: Path) -> str:
 
 def init(root, *, course_id: str | None = None, db_url: str | None = None,
          timeout: int = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
-         force: bool = False) -> Course:
+         hints: bool = True, force: bool = False) -> Course:
     """Create the course folder ``root`` (its config, folders and an empty gradebook)."""
     root = Path(root).resolve()
     config = root / CONFIG
@@ -149,7 +155,7 @@ def init(root, *, course_id: str | None = None, db_url: str | None = None,
                     "\"postgresql://user:password@host/dbname\"")
     config.write_text(_CONFIG_TEMPLATE.format(course_id=course_id, db_line=db_line,
                                               timeout=int(timeout), memory_mb=int(memory_mb),
-                                              root_hint=root.name))
+                                              hints=bool(hints), root_hint=root.name))
     for sub in ("source", "release", "submitted", "autograded", "feedback"):
         (root / sub).mkdir(exist_ok=True)
     copy_sources(root / "source", available_days())
@@ -174,7 +180,7 @@ def load(root) -> Course:
     return Course(root=root, course_id=cd.get("course_id") or "default_course", db_url=db_url,
                   timeout=int(cfg.get("Execute", {}).get("timeout", DEFAULT_TIMEOUT)),
                   memory_mb=int(cfg.get("CourseGrade", {}).get("memory_mb", DEFAULT_MEMORY_MB)),
-                  config=cfg)
+                  config=cfg, hints=bool(cfg.get("CourseRelease", {}).get("hints", True)))
 
 
 # --- release ---------------------------------------------------------------------------------
@@ -193,8 +199,11 @@ def copy_sources(source: Path, days, *, replace: bool = False) -> None:
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
 
 
-def release(course: Course, days, *, force: bool = True):
+def release(course: Course, days, *, force: bool = True, hints: bool | None = None):
     """Copy each day's source into the course and generate its student version with nbgrader.
+
+    The copy carries no hints (the package serves them, one tier at a time); with hints off
+    (``hints``, else the class's ``c.CourseRelease.hints``) its set-up cell switches them off.
 
     nbgrader's GenerateAssignment runs in this process (no `nbgrader` start-up per day): the
     student version goes to ``release/<assignment>/`` and the gradebook records the assignment,
@@ -210,8 +219,12 @@ def release(course: Course, days, *, force: bool = True):
     cfg = PyFileConfigLoader(CONFIG, path=str(course.root)).load_config()
     cfg.merge(Config({"CourseDirectory": {"root": str(course.root), "db_url": course.db_url}}))
     api = NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
+    hints = course.hints if hints is None else hints
     for day in days:
         copy_sources(course.source, [day], replace=True)
+        copy = course.source / day.name / day.notebook.name
+        nb = nbtools.strip_hints(nbtools.read(copy))
+        nbtools.write(nb if hints else nbtools.hints_off(nb), copy)
         out = course.release / day.name / day.notebook.name
         existed = out.exists()
         result = api.generate_assignment(day.name, force=True, create=True)

@@ -5,6 +5,8 @@ pass), with a fresh COURSE_HOME. The browser opens the day in one front end (Jup
 /lab/tree/..., or Notebook 7 at /notebooks/..., both served by the same `jupyter lab` server when
 the `notebook` package is installed), runs every cell, and the widget of the first cell, shown
 before any test ran, must then say that all the day's exercises passed: it updated itself live.
+A last cell breaks `sigmoid` and runs its test again: the failure must render as the test cell's
+line, the message and how to ask for a hint, without the frames of the course's own code.
 `make setup` installs Debian's chromium; without it this test is skipped.
 """
 import json
@@ -17,6 +19,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from course.authoring import notebook as nbtools
@@ -31,6 +34,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 FRONT_ENDS = {"lab": "lab/tree/{path}", "notebook": "notebooks/{path}"}
 SCREENSHOT = "/tmp/course-progress-widget-{front_end}.png"  # the first widget
 PAGE_SCREENSHOT = "/tmp/course-progress-page-{front_end}.png"  # the page around it
+FAILURE_SCREENSHOT = "/tmp/course-failed-check-{front_end}.png"  # a failed check's output
 
 pytestmark = pytest.mark.slow
 
@@ -69,6 +73,11 @@ def jupyter(request, tmp_path):
     for cell in nb.cells:  # small sizes: the day's own CI setting
         if "parameters" in cell.metadata.get("tags", []):
             cell.source = cell.source.replace("fast = False", "fast = True")
+    [test] = [c for c in nb.cells if nbtools.nbgrader_meta(c).get("grade_id") == "sigmoid_values"]
+    start = test.source.index(nbtools.BEGIN_HIDDEN)
+    end = test.source.index(nbtools.END_HIDDEN) + len(nbtools.END_HIDDEN)
+    nb.cells += [nbformat.v4.new_code_cell("def sigmoid(z):\n    return 1 / (1 + np.exp(z))"),
+                 nbformat.v4.new_code_cell(test.source[:start] + test.source[end:])]
     nbtools.write(nb, workspace / day.name / f"{day.name}.ipynb")
     port, token = _free_port(), uuid.uuid4().hex
     env = {**os.environ, "COURSE_HOME": str(home), "COURSE_PROGRESS": "on", "MPLBACKEND": "agg",
@@ -154,6 +163,16 @@ def test_the_widget_counts_passes_live(jupyter):
             assert first.locator(".course-heatmap div[title]").count() >= 7 * 19
             first.screenshot(path=SCREENSHOT.format(front_end=front_end))
             page.screenshot(path=PAGE_SCREENSHOT.format(front_end=front_end))
+            failure = page.locator('[data-mime-type="application/vnd.jupyter.stderr"]',
+                                   has_text="Stuck?").first
+            failure.wait_for(timeout=60_000)
+            failure.scroll_into_view_if_needed()
+            text = failure.inner_text()
+            clock("the failed check is shown")
+            failure.screenshot(path=FAILURE_SCREENSHOT.format(front_end=front_end))
+            assert 'check_close("sigmoid(z)"' in text and "sign inside np.exp is flipped" in text
+            assert 'Stuck? course.hint("sigmoid") shows hint 1 of' in text
+            assert "checks.py" not in text and "site-packages" not in text, text
         finally:
             browser.close()
     events = Store(home / FILENAME).events()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -36,13 +37,43 @@ def is_test(cell) -> bool:
 
 
 def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The release version: solutions replaced by stubs, hidden tests and outputs removed."""
+    """The release version: solutions replaced by stubs, hidden tests, hints and outputs removed
+    (the learner asks for hints one at a time: `course.hint`)."""
     from nbgrader import preprocessors
 
     nb = copy.deepcopy(nb)
     resources = {"language": "python"}
     for step in _RELEASE_STEPS:
         nb, resources = getattr(preprocessors, step)().preprocess(nb, resources)
+    return strip_hints(nb)
+
+
+def hints(cell) -> list[str]:
+    """An answer cell's hints, tier 1 first (``metadata["course"]["hints"]``)."""
+    return list(cell.get("metadata", {}).get("course", {}).get("hints", []))
+
+
+_START = re.compile(r"course\.start\((\s*\d+\s*)\)")
+
+
+def hints_off(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` with its set-up cell starting the day with hints switched off (in place): an
+    instructor's release for a class that works without hints."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and _START.search(cell.source):
+            cell.source = _START.sub(r"course.start(\1, hints=False)", cell.source, count=1)
+            break
+    return nb
+
+
+def strip_hints(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` without its cells' hints (in place; returned for chaining)."""
+    for cell in nb.cells:
+        meta = cell.get("metadata", {})
+        if "hints" in meta.get("course", {}):
+            del meta["course"]["hints"]
+            if not meta["course"]:
+                del meta["course"]
     return nb
 
 

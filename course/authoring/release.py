@@ -6,8 +6,9 @@ from pathlib import Path
 from . import notebook as nbtools
 
 
-def release(days, to: Path, *, force: bool = False):
-    """Write each day's student version to ``to/dayNN-slug/dayNN-slug.ipynb``.
+def release(days, to: Path, *, force: bool = False, hints: bool = True):
+    """Write each day's student version to ``to/dayNN-slug/dayNN-slug.ipynb`` (``hints=False``:
+    its set-up cell switches `course.hint` off).
 
     Yields ``(path, status)`` with status ``written``, ``updated`` (forced) or ``kept`` (the file
     existed and was left alone, since a learner may have edited it).
@@ -19,5 +20,6 @@ def release(days, to: Path, *, force: bool = False):
         if existed and not force:
             yield path, "kept"
             continue
-        nbtools.write(nbtools.student_version(nbtools.read(day.notebook)), path)
+        nb = nbtools.student_version(nbtools.read(day.notebook))
+        nbtools.write(nb if hints else nbtools.hints_off(nb), path)
         yield path, "updated" if existed else "written"

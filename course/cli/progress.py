@@ -1,7 +1,10 @@
 """Your progress: exercises passed per day, the completed date and the streak.
 
   course progress                  a table per day, the streak, where the store is
-  course progress --journal        a #100DaysOfMLCode-style log in Markdown, ready to paste
+  course progress --journal        a #100DaysOfMLCode-style log in Markdown, ready to paste: per day
+                                   what you built and reached, the time, the hints, the figure
+  course progress --journal --images DIR   the same, with each day's figure copied into DIR
+  course progress --html FILE      a one-page portfolio (calendar, days, figures) for any browser
   course progress --export FILE    every event as JSON (take it home from Colab or Binder)
   course progress --import FILE    merge an export back in; events already here are skipped
   course progress --reset          delete your progress (asks first; a backup is written)
@@ -23,6 +26,10 @@ def add_arguments(parser) -> None:
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--journal", action="store_true",
                       help="print a Markdown log: one section per day you worked on")
+    what.add_argument("--html", type=Path, metavar="FILE",
+                      help="write a one-page portfolio of your journey (opens in any browser)")
+    parser.add_argument("--images", type=Path, metavar="DIR",
+                        help="with --journal: copy each day's figure into DIR and link it there")
     what.add_argument("--export", type=Path, metavar="FILE",
                       help="write every event to FILE (JSON)")
     what.add_argument("--import", dest="import_", type=Path, metavar="FILE",
@@ -53,11 +60,20 @@ def run(args) -> int:
         return 0
     if args.reset:
         return _reset(store, args.yes)
-    summary = store.summary()
+    if args.images and not args.journal:
+        print("--images goes with --journal (course progress --journal --images DIR).",
+              file=sys.stderr)
+        return 2
     if args.journal:
-        text = progress.journal(summary)
+        text = progress.journal(store, images=args.images)
         print(text.rstrip() if text else "Nothing to write yet: pass an exercise first.")
         return 0
+    if args.html:
+        n = progress.portfolio(store, args.html)
+        print(f"Wrote your portfolio ({progress.plural(n, 'day')}) to {args.html}: open it in "
+              "any browser.")
+        return 0
+    summary = store.summary()
     print(table(summary, show_all=args.all))
     print(footer(summary, store))
     return 0

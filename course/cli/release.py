@@ -21,6 +21,9 @@ def add_arguments(parser) -> None:
     where.add_argument("--course-dir", type=Path, metavar="DIR",
                        help="a class's nbgrader course folder: release there and register the "
                             "assignment in its gradebook")
+    parser.add_argument("--no-hints", dest="hints", action="store_false", default=None,
+                        help="start each day with hints switched off (course.hint says so); "
+                             "for a class, c.CourseRelease.hints = False does it for every release")
     parser.add_argument("--force", action="store_true",
                         help="(--to) overwrite notebooks that already exist (a learner's edits "
                              "are lost)")
@@ -34,13 +37,13 @@ def run(args) -> int:
         from grader import classroom
 
         course = classroom.load(args.course_dir)
-        for path, status in classroom.release(course, days):
+        for path, status in classroom.release(course, days, hints=args.hints):
             print(f"{status:>8}  {path}")
         print(f"The gradebook ({course.db_url}) knows the assignment(s); students get "
               f"{course.release}/<assignment>/.")
         return 0
     from ..authoring.release import release
 
-    for path, status in release(days, args.to, force=args.force):
+    for path, status in release(days, args.to, force=args.force, hints=args.hints is not False):
         print(f"{status:>8}  {path}")
     return 0

@@ -12,6 +12,7 @@ from .. import environment as _env
 from ..errors import CourseError
 
 OUTCOMES = ("passed", "failed")
+NOTE_KINDS = ("hint", "metric", "figure")
 EXPORT_FORMAT = "100-days-of-deep-learning/progress"
 EXPORT_VERSION = 1
 
@@ -70,6 +71,60 @@ class Event:
         return date.fromisoformat(self.local_date)
 
 
+# --- notes: what else a day's session leaves for the journal ---------------------------------
+
+@dataclass(frozen=True)
+class Note:
+    """Something a day's session did besides running test cells: a hint shown (``name`` the
+    exercise, ``data`` its tier), a headline metric reached (``name`` the metric, ``data`` its
+    value, unit, target, verdict) or the day's figure kept (``data`` the PNG's file name)."""
+
+    id: str
+    day: int
+    kind: str
+    name: str
+    data: str          # a JSON object
+    at: str
+    local_date: str
+    environment: str
+
+    @classmethod
+    def new(cls, day: int, kind: str, name: str, data: dict | None = None, *,
+            when: datetime | None = None, environment: str | None = None) -> "Note":
+        if kind not in NOTE_KINDS:
+            raise ValueError(f"kind must be one of {NOTE_KINDS}, not {kind!r}")
+        when = datetime.now().astimezone() if when is None else when
+        if when.tzinfo is None:
+            when = when.astimezone()
+        return cls(uuid.uuid4().hex, int(day), kind, str(name),
+                   json.dumps(data or {}, ensure_ascii=False, sort_keys=True),
+                   when.astimezone(timezone.utc).isoformat(timespec="milliseconds"),
+                   when.date().isoformat(), environment or current_environment())
+
+    @classmethod
+    def from_dict(cls, data) -> "Note":
+        """A note read from an export; raises ValueError naming the bad field."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a note is an object, not {type(data).__name__}")
+        missing = [f.name for f in fields(cls) if f.name not in data]
+        if missing:
+            raise ValueError(f"a note lacks {', '.join(missing)}")
+        note = cls(str(data["id"]), int(data["day"]), str(data["kind"]), str(data["name"]),
+                   str(data["data"]), str(data["at"]), str(data["local_date"]),
+                   str(data["environment"]))
+        if note.kind not in NOTE_KINDS:
+            raise ValueError(f"note {note.id}: kind {note.kind!r} is not one of {NOTE_KINDS}")
+        if not isinstance(json.loads(note.data), dict):
+            raise ValueError(f"note {note.id}: data is not a JSON object")
+        date.fromisoformat(note.local_date)
+        datetime.fromisoformat(note.at)
+        return note
+
+    @property
+    def value(self) -> dict:
+        return json.loads(self.data)
+
+
 _ENVIRONMENT: str | None = None
 
 
@@ -83,12 +138,13 @@ def current_environment() -> str:
 
 # --- the export file ----------------------------------------------------------------------------
 
-def write_export(path, events) -> int:
-    """Write events to a JSON file (atomically); returns how many."""
+def write_export(path, events, notes=()) -> int:
+    """Write events (and notes: hints, metrics, figures) to a JSON file (atomically); returns
+    how many events."""
     events = list(events)
     data = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION,
             "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "events": [asdict(e) for e in events]}
+            "events": [asdict(e) for e in events], "notes": [asdict(n) for n in notes]}
     path = Path(path).expanduser()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -98,6 +154,11 @@ def write_export(path, events) -> int:
 
 def read_export(path) -> list[Event]:
     """The events of an export file; ProgressFileError with a sentence when it is not one."""
+    return read_export_all(path)[0]
+
+
+def read_export_all(path) -> tuple[list[Event], list[Note]]:
+    """The events and notes of an export file (an export from before notes existed has none)."""
     path = Path(path).expanduser()
     hint = "Make one with `course progress --export FILE` (or progress.export_json(FILE))."
     try:
@@ -113,6 +174,11 @@ def read_export(path) -> list[Event]:
         raise ProgressFileError(f"{path} was exported by a newer version of the course; update it "
                                 "(pip install --upgrade hundred-days-dl) and import again.")
     try:
-        return [Event.from_dict(e) for e in data.get("events", [])]
+        events = [Event.from_dict(e) for e in data.get("events", [])]
     except (ValueError, TypeError, KeyError) as err:
         raise ProgressFileError(f"{path} has a damaged event ({err}). {hint}") from None
+    try:
+        notes = [Note.from_dict(n) for n in data.get("notes", [])]
+    except (ValueError, TypeError, KeyError) as err:
+        raise ProgressFileError(f"{path} has a damaged note ({err}). {hint}") from None
+    return events, notes

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import environment as _env
 from ..syllabus import DAYS
-from .events import Event, current_environment, read_export, write_export
+from .events import Event, Note, current_environment, read_export_all, write_export
 from .summary import Summary
 
 APP = "100-days-of-deep-learning"
@@ -33,8 +33,20 @@ CREATE TABLE IF NOT EXISTS events (
     error       TEXT NOT NULL DEFAULT ''    -- for a failure: the exception's name
 );
 CREATE INDEX IF NOT EXISTS events_outcome_day ON events (outcome, day, exercise);
+CREATE TABLE IF NOT EXISTS notes (              -- hints shown, metrics reached, figures kept
+    id          TEXT PRIMARY KEY,
+    day         INTEGER NOT NULL,
+    kind        TEXT NOT NULL,                  -- hint, metric or figure
+    name        TEXT NOT NULL,                  -- the exercise, the metric or the figure
+    data        TEXT NOT NULL DEFAULT '{}',     -- a JSON object
+    at          TEXT NOT NULL,
+    local_date  TEXT NOT NULL,
+    environment TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notes_day_kind ON notes (day, kind);
 """
 COLUMNS = ("id", "day", "exercise", "outcome", "at", "local_date", "environment", "error")
+NOTE_COLUMNS = ("id", "day", "kind", "name", "data", "at", "local_date", "environment")
 
 
 def enabled() -> bool:
@@ -179,15 +191,42 @@ class Store:
         events = list(events)
         return self._call(lambda conn: _insert(conn, events)) if events else 0
 
+    def note(self, day, kind: str, name: str, data: dict | None = None, **kwargs) -> Note:
+        """Record a note (a hint shown, a metric reached, a figure kept); see ``Note.new``."""
+        note = Note.new(day, kind, name, data, **kwargs)
+        self.add_notes([note])
+        return note
+
+    def add_notes(self, notes) -> int:
+        """Add notes, skipping those already here (same id). Returns how many were new."""
+        notes = list(notes)
+        return self._call(lambda conn: _insert(conn, notes, "notes", NOTE_COLUMNS)) if notes else 0
+
     def clear(self) -> int:
-        """Delete every event; returns how many there were."""
-        return self._call(lambda conn: conn.execute("DELETE FROM events").rowcount)
+        """Delete every event and note; returns how many events there were."""
+        def work(conn):
+            conn.execute("DELETE FROM notes")
+            return conn.execute("DELETE FROM events").rowcount
+        return self._call(work)
 
     # reading
     def events(self) -> list[Event]:
         rows = self._call(lambda conn: conn.execute(
             f"SELECT {', '.join(COLUMNS)} FROM events ORDER BY at, id").fetchall())
         return [Event(*row) for row in rows]
+
+    def notes(self, day: int | None = None, kind: str | None = None) -> list[Note]:
+        """Notes in time order, of one day and one kind where given."""
+        where, args = [], []
+        if day is not None:
+            where.append("day = ?")
+            args.append(int(day))
+        if kind is not None:
+            where.append("kind = ?")
+            args.append(kind)
+        sql = (f"SELECT {', '.join(NOTE_COLUMNS)} FROM notes"
+               + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY at, id")
+        return [Note(*row) for row in self._call(lambda conn: conn.execute(sql, args).fetchall())]
 
     def count(self) -> int:
         return self._call(lambda conn: conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
@@ -207,13 +246,14 @@ class Store:
 
     # export and import
     def export_json(self, path) -> int:
-        """Write every event to a JSON file (atomically); returns how many."""
-        return write_export(path, self.events())
+        """Write every event and note to a JSON file (atomically); returns how many events."""
+        return write_export(path, self.events(), self.notes())
 
     def import_json(self, path) -> tuple[int, int]:
         """Merge an export into the store: returns (events added, events already there)."""
-        events = read_export(path)
+        events, notes = read_export_all(path)
         added = self.add(events)
+        self.add_notes(notes)
         return added, len(events) - added
 
 
@@ -248,11 +288,11 @@ def _connect(target) -> sqlite3.Connection:
     return conn
 
 
-def _insert(conn, events) -> int:
+def _insert(conn, events, table: str = "events", columns=COLUMNS) -> int:
     before = conn.total_changes
-    rows = [tuple(getattr(e, c) for c in COLUMNS) for e in events]
-    sql = (f"INSERT OR IGNORE INTO events ({', '.join(COLUMNS)}) "
-           f"VALUES ({', '.join('?' * len(COLUMNS))})")
+    rows = [tuple(getattr(e, c) for c in columns) for e in events]
+    sql = (f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' * len(columns))})")
     if len(rows) == 1:
         conn.execute(sql, rows[0])  # autocommit: one synced transaction
     else:

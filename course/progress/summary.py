@@ -1,4 +1,4 @@
-"""What the events add up to: exercises passed per day, completion, streaks, and the journal."""
+"""What the events add up to: exercises passed per day, completion and streaks."""
 from __future__ import annotations
 
 from collections import Counter
@@ -141,28 +141,3 @@ def text_line(summary: Summary, day=None, today: date | None = None) -> str:
     parts.append(f"{summary.days_complete} of {len(DAYS)} days complete")
     parts.append(f"streak: {plural(summary.streak(today), 'day')}")
     return " · ".join(parts) + "."
-
-
-def journal(summary: Summary) -> str:
-    """A #100DaysOfMLCode-style log in Markdown: one section per day with a passed exercise."""
-    sections = []
-    for number in sorted(summary.days):
-        p = summary.days[number]
-        if not p.passed:
-            continue
-        when = p.completed_on or p.last_active
-        lines = [f"## Day {number}: {when.isoformat()} : {p.day.title}", ""]
-        if p.day.topics:
-            lines.append(f"- Topics: {', '.join(p.day.topics)}.")
-        known = {e.grade_id: e for e in p.exercises}
-        for e in p.exercises:
-            if e.grade_id in p.passed:
-                lines.append(f"- Passed: {(e.summary or e.grade_id).rstrip('.')}.")
-        for grade_id in sorted(set(p.passed) - set(known)):
-            lines.append(f"- Passed: {grade_id}.")
-        if p.complete:
-            lines.append(f"- Day complete: all {p.total} exercises passed.")
-        elif p.total:
-            lines.append(f"- In progress: {p.count} of {p.total} exercises passed.")
-        sections.append("\n".join(lines))
-    return "\n\n".join(sections) + ("\n" if sections else "")

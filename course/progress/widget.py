@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections import Counter
 import re
 import sys
 from pathlib import Path
@@ -28,6 +29,9 @@ class _State:
     store: Store | None = None
     summary: Summary | None = None  # the store's summary as the widgets show it
     views: list = []
+    day: int | None = None          # the day `course.start` began in this kernel
+    hints: bool = True              # False where the instructor's release switched hints off
+    last_failed: tuple[int, str] | None = None   # (day, grade_id) of the last failing test cell
 
 
 _STATE = _State()
@@ -58,7 +62,62 @@ def _forget() -> None:
     if _STATE.store is not None:
         _STATE.store.close()
     _STATE.store, _STATE.summary, _STATE.views = None, None, []
+    _STATE.day, _STATE.hints, _STATE.last_failed = None, True, None
     _events._ENVIRONMENT = None
+
+
+def begin(day, hints: bool = True) -> None:
+    """Remember the day this kernel works on (for metrics, figures and hints)."""
+    _STATE.day, _STATE.hints = get_day(day).number, bool(hints)
+
+
+def session_day() -> int | None:
+    """The day `course.start` began in this kernel (None before)."""
+    return _STATE.day
+
+
+def note(kind: str, name: str, data: dict | None = None, day=None):
+    """Record a note for this kernel's day (or ``day``); never raises. Returns it, or None
+    when there is no day to file it under."""
+    try:
+        number = get_day(day).number if day is not None else _STATE.day
+        if number is None:
+            return None
+        return _session_store().note(number, kind, name, data)
+    except Exception as err:  # noqa: BLE001 (recording must never break a cell)
+        print(f"(Progress not recorded: {err}.)", file=sys.stderr)
+        return None
+
+
+def figure(fig=None, day=None) -> None:
+    """Keep ``fig`` (default: matplotlib's current figure) as the day's picture for your journal:
+    a PNG next to your progress file, which ``course progress --journal --images DIR`` copies
+    beside the journal and ``course progress --html FILE`` puts in the portfolio. Call it before
+    ``plt.show()``. With recording off (COURSE_PROGRESS=off) it does nothing."""
+    try:
+        number = get_day(day).number if day is not None else _STATE.day
+        if number is None or not enabled():
+            return
+        store = _session_store()
+        if not store.saving:
+            return
+        if fig is None:
+            import matplotlib.pyplot as plt
+
+            fig = plt.gcf()
+        if not hasattr(fig, "savefig"):          # an Axes, or an array of them
+            import numpy as np
+
+            fig = np.ravel(fig)[0].figure
+        folder = store.path.parent / "figures"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"day{number:02d}.png"
+        tmp = folder / f".{name}.{os.getpid()}.tmp.png"
+        fig.savefig(tmp, dpi=110, bbox_inches="tight")
+        os.replace(tmp, folder / name)
+        store.note(number, "figure", name, {"file": f"figures/{name}"})
+    except Exception as err:  # noqa: BLE001 (keeping a picture must never break a cell)
+        print(f"(The figure was not kept for your journal: {err}.)", file=sys.stderr)
 
 
 def export_json(path, store: Store | None = None) -> int:
@@ -156,8 +215,11 @@ class _View:
             self.day_bar.value = p.count
             self.day_bar.bar_style = "success" if p.complete else "info"
             total = f" of {p.total}" if p.total else ""
+            used = frame.hints.get(self.day.number, 0)
             self.day_text.value = (f'<span class="course-day-count">{p.count}{total} exercises '
-                                   f'passed</span>' + (" ✔" if p.complete else ""))
+                                   f'passed</span>' + (" ✔" if p.complete else "")
+                                   + (f' <span class="course-hints" style="color:#666">· '
+                                      f'{plural(used, "hint")} used</span>' if used else ""))
         self.course_bar.value = frame.days_complete
         self.course_bar.bar_style = "success"
         self.course_text.value = (f'<span class="course-days-count">{frame.days_complete} of '
@@ -176,6 +238,7 @@ class _Frame:
         self.streak = (f'<span class="course-streak">{plural(current, "day")} streak · '
                        f'longest {summary.longest_streak()}</span>')
         self.days_complete = summary.days_complete
+        self.hints = Counter(n.day for n in store.notes(kind="hint"))
         self.heatmap = heatmap_html(summary.activity, today)
         self.lines = lines = _status_lines(store)
         colour = "#b35900" if (store.problem or store.notices) else "#666"
@@ -295,6 +358,7 @@ def _after_cell(result) -> None:
             return
         source = getattr(getattr(result, "info", None), "raw_cell", "") or ""
         for number, grade_id in _PASSED_CALL.findall(source):
+            _STATE.last_failed = (int(number), grade_id)
             failed(int(number), grade_id, type(error).__name__ if error else "")
     except Exception:  # a hook that raises would print a traceback after every cell
         pass
@@ -316,6 +380,12 @@ def watch_failures() -> None:
                 getattr(callback, "__module__", "") == __name__:
             shell.events.unregister("post_run_cell", callback)
     shell.events.register("post_run_cell", _after_cell)
+    try:   # a failed check shows the test cell's line and the message, not the course's frames
+        from .. import tracebacks
+
+        tracebacks.install(shell)
+    except Exception as err:  # noqa: BLE001 (never break the set-up cell)
+        print(f"(Failed checks will show full tracebacks: {err}.)", file=sys.stderr)
     try:   # a test cell's answer must be the learner's own work (course.integrity)
         from .. import integrity
 

@@ -23,6 +23,8 @@ def add_arguments(parser) -> None:
                       help="seconds per cell when grading, imports not counted (default 60)")
     init.add_argument("--memory", type=int, default=2048, metavar="MB",
                       help="memory per grading kernel in MB, on top of its imports (default 2048)")
+    init.add_argument("--no-hints", dest="hints", action="store_false",
+                      help="learners cannot ask for hints (c.CourseRelease.hints = False)")
     init.add_argument("--force", action="store_true",
                       help="rewrite nbgrader_config.py of an existing course folder")
 
@@ -32,7 +34,7 @@ def run(args) -> int:
 
     try:
         course = init(args.dir, course_id=args.course_id, db_url=args.db, timeout=args.timeout,
-                      memory_mb=args.memory, force=args.force)
+                      memory_mb=args.memory, hints=args.hints, force=args.force)
     except (ClassroomError, ImportError):
         raise  # its message says what to do, or which extra to install (course.cli says it)
     except Exception as err:  # noqa: BLE001 (a database URL that does not connect, a folder not writable)

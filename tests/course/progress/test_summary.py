@@ -1,5 +1,5 @@
 """What the events add up to: streaks (month and year ends, leap days, time zones), completion,
-passes per local day, and the journal."""
+passes per local day."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -74,24 +74,3 @@ def test_summary_counts_passes_per_local_day():
     summary = Summary.build([(1, "sigmoid_values", "2026-05-01")],
                             [("2026-05-01", 3), ("2026-05-02", 1)])
     assert summary.passes == 4 and summary.activity[date(2026, 5, 2)] == 1
-
-
-# --- the journal ----------------------------------------------------------------------------------
-
-def test_journal_format():
-    store = Store(None)
-    for grade_id in IDS:
-        store.record(1, grade_id, when=at(2026, 11, 2))
-    store.record(2, "some_exercise", when=at(2026, 11, 3))
-    text = progress.journal(store.summary())
-    sections = text.strip().split("\n\n")
-    assert sections[0] == f"## Day 1: 2026-11-02 : {DAY1.title}"
-    bullets = sections[1].splitlines()
-    assert bullets[0] == f"- Topics: {', '.join(DAY1.topics)}."
-    assert bullets[1] == f"- Passed: {DAY1.exercises[0].summary}"
-    assert len(bullets) == 1 + len(IDS) + 1
-    assert bullets[-1] == "- Day complete: all 8 exercises passed."
-    assert all(line.startswith("- ") for line in bullets)
-    assert sections[2] == f"## Day 2: 2026-11-03 : {get_day(2).title}"
-    assert "- Passed: some_exercise." in sections[3]
-    assert progress.journal(Store(None).summary()) == ""
