@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+from course.authoring import notebook as nbtools
 from course.syllabus import get_day
 from grader import classroom
 
@@ -68,3 +69,24 @@ def test_older_class_configs_naming_course_grading_still_work(tmp_path):
             "from course.grading import grade, Settings, export_csv\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
+
+
+def test_a_class_without_hints(tmp_path, cli):
+    code, _, _ = cli("classroom", "init", tmp_path / "c", "--no-hints")
+    course = classroom.load(tmp_path / "c")
+    assert code == 0 and course.hints is False
+    assert "c.CourseRelease.hints = False" in (course.root / "nbgrader_config.py").read_text()
+    [(path, _)] = classroom.release(course, [DAY])
+    released = nbtools.read(path)
+    setup = [c.source for c in released.cells if "course.start(" in c.source]
+    assert "course.start(1, hints=False)" in setup[0]
+    assert not any(nbtools.hints(c) for c in released.cells)
+    assert not any(nbtools.hints(c) for c in nbtools.read(course.source / DAY.name /
+                                                          DAY.notebook.name).cells)
+
+
+def test_a_class_with_hints_releases_them_on_but_not_in_the_notebook(released):
+    released_nb = nbtools.read(released.release / DAY.name / DAY.notebook.name)
+    setup = [c.source for c in released_nb.cells if "course.start(" in c.source]
+    assert "course.start(1)" in setup[0] and released.hints is True
+    assert not any(nbtools.hints(c) for c in released_nb.cells)
