@@ -6,7 +6,8 @@ pass), with a fresh COURSE_HOME. The browser opens the day in one front end (Jup
 the `notebook` package is installed), runs every cell, and the widget of the first cell, shown
 before any test ran, must then say that all the day's exercises passed: it updated itself live.
 A last cell breaks `sigmoid` and runs its test again: the failure must render as the test cell's
-line, the message and how to ask for a hint, without the frames of the course's own code.
+line, the message and how to ask for a hint, without the frames of the course's own code. The
+journal and the portfolio are then built from the run's recorded progress.
 `make setup` installs Debian's chromium; without it this test is skipped.
 """
 import json
@@ -23,6 +24,7 @@ import nbformat
 import pytest
 
 from course.authoring import notebook as nbtools
+from course import progress
 from course.progress import FILENAME, Store
 from course.syllabus import get_day
 
@@ -179,6 +181,16 @@ def test_the_widget_counts_passes_live(jupyter):
     assert {e.exercise for e in events if e.outcome == "passed"} == \
         {e.grade_id for e in get_day(1).exercises}
     assert {e.environment for e in events} == {"lab"}
+    # The learner's journal and portfolio, from this recorded run: what they built and reached,
+    # the failed attempt, the day's figure kept as a PNG.
+    store = Store(home / FILENAME)
+    assert any(e.outcome == "failed" and e.exercise == "sigmoid_values" for e in events)
+    text = progress.journal(store, images=home / "images")
+    assert text.startswith("## Day 1: ") and "- Built: `sigmoid`, `sigmoid_derivative`" in text
+    assert "- Reached: speedup " in text and "- Day complete: all 8 exercises passed." in text
+    assert (home / "images" / "day01.png").read_bytes()[:4] == b"\x89PNG"
+    assert progress.portfolio(store, home / "portfolio.html") == 1
+    assert "data:image/png;base64," in (home / "portfolio.html").read_text()
 
 
 def _wait_for_kernel(page) -> None:
