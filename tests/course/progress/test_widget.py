@@ -102,6 +102,22 @@ def test_the_widget_updates_live_when_a_test_passes(home, monkeypatch):
     assert len(widget._STATE.views) == progress.MAX_VIEWS
 
 
+def test_the_widget_counts_the_days_hints(home, monkeypatch, capsys):
+    import IPython.display
+
+    import course
+
+    monkeypatch.setattr(widget, "_widgets_available", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: None)
+    progress.begin(1)
+    progress.show(1)
+    [view] = widget._STATE.views
+    assert "hint" not in view.day_text.value
+    course.hint("sigmoid")
+    course.hint("softmax")
+    assert "2 hints used" in view.day_text.value
+
+
 # --- a store that cannot be written, or is damaged ------------------------------------------------
 
 def test_an_unwritable_folder_does_not_break_the_notebook(tmp_path, monkeypatch, capsys):
