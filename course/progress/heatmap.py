@@ -30,8 +30,9 @@ def heatmap_html(activity, today: date | None = None, weeks: int = 20) -> str:
         squares.append(f'<div title="{tip}" style="{cell}{outline}'
                        f'background:{HEAT_COLOURS[_level(n)]}"></div>')
         if d.weekday() == 0 and d.month != last_month and i // 7 < weeks - 1:
-            months.append(f'<span style="grid-column:{i // 7 + 1} / span 3">'
-                          f'{_MONTHS[d.month - 1]}</span>')
+            if months and i // 7 - months[-1][0] < 3:
+                months.pop()   # the previous month shows under 3 weeks: its label has no room
+            months.append((i // 7, _MONTHS[d.month - 1]))
             last_month = d.month
     small = "font-size:9px;color:#666;line-height:11px"
     grid = ("display:grid;grid-template-rows:repeat(7,11px);grid-auto-flow:column;"
@@ -42,9 +43,13 @@ def heatmap_html(activity, today: date | None = None, weeks: int = 20) -> str:
                        for i, name in enumerate(_WEEKDAYS))
     legend = "".join(f'<span style="display:inline-block;{cell}background:{c};'
                      'vertical-align:middle;margin:0 1px"></span>' for c in HEAT_COLOURS)
+    # all on row 1 (without grid-row each label that touches the previous one's span would go to
+    # a row of its own, clipped out of sight), each 3 columns wide
+    month_labels = "".join(f'<span style="grid-row:1;grid-column:{col + 1} / span 3;'
+                           f'white-space:nowrap">{name}</span>' for col, name in months)
     total, active = sum(activity.values()), sum(1 for n in activity.values() if n)
     return (f'<div class="course-heatmap" style="display:inline-block">'
-            f'<div style="{labels}">{"".join(months)}</div>'
+            f'<div style="{labels}">{month_labels}</div>'
             f'<div style="display:flex;gap:4px"><div style="display:grid;grid-template-rows:'
             f'repeat(7,11px);gap:2px;width:22px;{small}">{weekdays}</div>'
             f'<div style="{grid}">{"".join(squares)}</div></div>'
