@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import html
 import os
-from collections import Counter
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from .. import environment as _env
