@@ -134,9 +134,17 @@ def check_scalar(name: str, value, expected: float, *, rtol: float = 1e-6, atol:
 
 def check_unchanged(name: str, before, after) -> None:
     """An input array was not modified in place."""
-    if not np.array_equal(np.asarray(before), np.asarray(after)):
+    before, after = np.asarray(before), np.asarray(after)
+    if np.array_equal(before, after):
+        return
+    if before.shape == after.shape and np.issubdtype(before.dtype, np.floating) and np.allclose(
+            after, before, rtol=1e-12, atol=0.0):
         raise AssertionError(
-            f"`{name}` was modified in place; work on a copy so the caller's data stays as it was.")
+            f"`{name}` comes back off by rounding: a value changed in place and then undone by "
+            "arithmetic (+h, then -h) is not always the same number. Save it first "
+            "(`old = x[i]`) and put it back (`x[i] = old`), or work on a copy.")
+    raise AssertionError(
+        f"`{name}` was modified in place; work on a copy so the caller's data stays as it was.")
 
 
 def numeric_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:

@@ -60,6 +60,12 @@ def test_type_dtype_unchanged():
         check_dtype("x", np.zeros(2, dtype=int), "f")
     with pytest.raises(AssertionError, match="in place"):
         check_unchanged("x", np.zeros(2), np.ones(2))
+    x = np.array([1.0, 2.0])
+    undone = x.copy()
+    for step in (0.1, -0.2, 0.1):                      # +h, -2h, +h: not quite 1.0 again
+        undone[0] += step
+    with pytest.raises(AssertionError, match=r"off by rounding.*x\[i\] = old"):
+        check_unchanged("x", x, undone)
 
 
 def test_numeric_gradient_matches_known_derivatives():
