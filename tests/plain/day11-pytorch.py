@@ -152,3 +152,38 @@ def evaluate(net, loader, device):
             count += len(y)
     accuracy = correct / count
     return accuracy
+
+# %% checkpoint
+def save_checkpoint(path, net, optimizer, epoch):
+    """Save the network's and the optimizer's state_dicts and the epoch to one file.
+
+    Inputs:
+    - path: the file to write (a str or a pathlib.Path)
+    - net: an nn.Module; optimizer: a torch.optim optimizer over its parameters
+    - epoch: the number of epochs trained so far (an int)
+
+    Writes, with torch.save, a dict with the keys "model", "optimizer" and "epoch".
+    """
+    checkpoint = {}
+    checkpoint["model"] = net.state_dict()
+    checkpoint["optimizer"] = optimizer.state_dict()
+    checkpoint["epoch"] = epoch
+    torch.save(checkpoint, path)
+
+
+def load_checkpoint(path, net, optimizer, device):
+    """Load a checkpoint written by save_checkpoint into net and optimizer.
+
+    Inputs:
+    - path: the file save_checkpoint wrote
+    - net: an nn.Module of the same architecture, already on device; its parameters are overwritten
+    - optimizer: an optimizer of the same kind over net's parameters; its state is overwritten
+    - device: where to put the loaded tensors (a torch.device or "cpu" / "cuda")
+
+    Returns:
+    - epoch: the epoch stored in the checkpoint (an int)
+    """
+    checkpoint = torch.load(path, map_location=device)
+    net.load_state_dict(checkpoint["model"])
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return checkpoint["epoch"]

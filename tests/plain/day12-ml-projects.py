@@ -142,3 +142,65 @@ def augment_with(X, y, transform, fraction, seed=0):
     X_aug = np.concatenate([X, transform(X[chosen])])
     y_aug = np.concatenate([y, y[chosen]])
     return X_aug, y_aug
+
+# %% log_uniform
+def log_uniform(low, high, n, seed=0):
+    """n random values spread evenly on a log scale between low and high.
+
+    Inputs:
+    - low, high: positive numbers, low < high
+    - n: how many values to draw
+    - seed: seeds np.random.default_rng(seed): the same seed gives the same values
+
+    Returns:
+    - values: a float array of shape (n,), whose log10 is uniform on [log10(low), log10(high)]
+    """
+    rng = np.random.default_rng(seed)
+    r = rng.uniform(np.log(low), np.log(high), size=n)
+    values = np.exp(r)
+    return values
+
+# %% choose_model
+def choose_model(precision, recall, size, max_size):
+    """The model with the best F1 score among those no larger than max_size.
+
+    Inputs:
+    - precision, recall: arrays of shape (n,), each model's precision and recall
+    - size: array of shape (n,), each model's number of parameters
+    - max_size: the largest size allowed (a model of exactly max_size is allowed)
+
+    Returns a tuple of:
+    - f1: float array of shape (n,), 2 P R / (P + R) of every model, 0 where P + R = 0
+    - best: the index (an int) of the model with the highest F1 among those with size <= max_size,
+      or None when no model is small enough
+    """
+    f1 = np.zeros(len(precision))
+    for i in range(len(precision)):
+        p, r = precision[i], recall[i]
+        if p + r > 0:
+            f1[i] = 2 * p * r / (p + r)
+    best = None
+    for i in range(len(f1)):
+        if size[i] <= max_size and (best is None or f1[i] > f1[best]):
+            best = i
+    return f1, best
+
+# %% early_stopping
+def early_stopping(dev_losses, patience):
+    """The best epoch so far and whether training should stop.
+
+    Inputs:
+    - dev_losses: a list of the dev loss after each epoch so far (epoch 0 first), at least one
+    - patience: how many epochs without improvement to allow
+
+    Returns a tuple of:
+    - best_epoch: the index of the lowest loss (the first one among equal losses), an int
+    - stop: True when at least `patience` epochs came after best_epoch, else False
+    """
+    best_epoch = 0
+    for epoch, loss in enumerate(dev_losses):
+        if loss < dev_losses[best_epoch]:
+            best_epoch = epoch
+    epochs_since = len(dev_losses) - 1 - best_epoch
+    stop = epochs_since >= patience
+    return best_epoch, stop
