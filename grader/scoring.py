@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import nbformat
 
@@ -19,7 +20,7 @@ from .collect import BadTimestamp, find_notebook, read_timestamp
 from .kernel.client import Run, death
 from .kernel.pool import KernelSource, new_kernel
 from .status import CellStatus, Change, Status, TestStatus
-from .submission import Slot, Unreadable, assemble, read_submission
+from .submission import Slot, Unreadable, assemble, parse_submission
 from .template import Template, bound_names, visible_source
 
 MAX_RESTARTS = 3               # kernel deaths tolerated per submission
@@ -102,21 +103,62 @@ def _message(run: Run) -> str:
     return f"{run.ename}: {value[0] if value else ''}".strip().rstrip(":")
 
 
-def grade_one(course: Course, template: Template, student: str, settings: Settings,
-              kernels: KernelSource | None = None) -> tuple[Result, object]:
-    """Grade one student's notebook; returns the result and the executed notebook (or None)."""
-    start = time.perf_counter()
-    result = Result(student, template.assignment, template.notebook)
+@dataclass
+class Submission:
+    """One submission as a grader needs it, with no course folder: the student's file's bytes
+    (None: nothing found), a note on where it was found, and when it was submitted."""
+
+    student: str
+    data: bytes | None
+    note: str = ""
+    timestamp: str = ""
+    timestamp_problem: str = ""
+
+
+def locate(course: Course, template: Template, student: str) -> Submission:
+    """The student's submission of ``template``'s notebook, read from the course folder."""
+    sub = Submission(student, None)
     try:
         ts = read_timestamp(course, student, template.assignment)
     except BadTimestamp as err:
         ts = None
-        result.timestamp_problem = (f"{err}; the late penalty could not be applied: fix the file "
-                                    "and re-grade")
-    result.timestamp = str(ts) if ts else ""
+        sub.timestamp_problem = (f"{err}; the late penalty could not be applied: fix the file "
+                                 "and re-grade")
+    sub.timestamp = str(ts) if ts else ""
     path, note = find_notebook(course, student, template.assignment, template.notebook)
-    if note and path is not None:
-        result.notes.append(note)
+    if path is not None:
+        sub.note, sub.data = note, path.read_bytes()
+    return sub
+
+
+def day_files(course: Course, assignment: str) -> dict[str, bytes]:
+    """The assignment's other source files (the day's data), by their path in its folder."""
+    src = course.source / assignment
+    return {str(f.relative_to(src)): f.read_bytes() for f in sorted(src.rglob("*"))
+            if f.is_file() and f.suffix != ".ipynb" and ".ipynb_checkpoints" not in f.parts}
+
+
+def grade_one(course: Course, template: Template, student: str, settings: Settings,
+              kernels: KernelSource | None = None) -> tuple[Result, object]:
+    """Grade one student's notebook; returns the result and the executed notebook (or None)."""
+    start = time.perf_counter()
+    return grade_submission(template, locate(course, template, student), settings,
+                            course.autograded / student / template.assignment,
+                            day_files(course, template.assignment), kernels, start=start)
+
+
+def grade_submission(template: Template, sub: Submission, settings: Settings, out_dir,
+                     files: dict[str, bytes], kernels: KernelSource | None = None,
+                     start: float | None = None) -> tuple[Result, object]:
+    """Grade one submission from its bytes (on any machine: no course folder is read); an
+    unsandboxed kernel works in ``out_dir``. Returns the result and the executed notebook (or
+    None)."""
+    start = time.perf_counter() if start is None else start
+    student = sub.student
+    result = Result(student, template.assignment, template.notebook,
+                    timestamp=sub.timestamp, timestamp_problem=sub.timestamp_problem)
+    if sub.note and sub.data is not None:
+        result.notes.append(sub.note)
     tests = template.tests
 
     def fail(reason):
@@ -127,21 +169,21 @@ def grade_one(course: Course, template: Template, student: str, settings: Settin
         result.seconds = time.perf_counter() - start
         return result, None
 
-    if path is None:
+    if sub.data is None:
         return fail(f"no notebook submitted ({template.notebook}.ipynb not found in "
                     f"submitted/{student}/{template.assignment}/)")
-    result.digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    result.digest = hashlib.sha256(sub.data).hexdigest()
     try:
-        student_nb = read_submission(path)
+        student_nb = parse_submission(sub.data)
     except Unreadable as err:
         return fail(str(err))
     slots, notes, unanswered = assemble(template, student_nb)
     result.notes += notes
     result.unanswered = sorted(unanswered)
-    out_dir = course.autograded / student / template.assignment
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     runs, tampering = execute_slots(slots, template, settings, out_dir, kernels,
-                                    files=box_files(course, template, slots))
+                                    files=box_files(template, slots, files))
     result.tampering = tampering
 
     for i, slot in enumerate(slots):
@@ -256,9 +298,10 @@ def _add(changes: list[Change], change: Change) -> None:
         changes.append(change)
 
 
-def box_files(course: Course, template: Template, slots) -> dict[str, bytes]:
+def box_files(template: Template, slots, files: dict[str, bytes]) -> dict[str, bytes]:
     """What a sandboxed kernel gets in its working folder: the assembled notebook as the student
-    sees it (hidden tests left out) and the assignment's other files (the day's data)."""
+    sees it (hidden tests left out) and the assignment's other files (``files``: the day's
+    data, from `day_files`)."""
     cells = []
     for slot in slots:
         cell = copy.deepcopy(slot.cell)
@@ -266,12 +309,7 @@ def box_files(course: Course, template: Template, slots) -> dict[str, bytes]:
             cell["source"] = visible_source(cell["source"], note=None)
         cells.append(cell)
     nb = nbformat.v4.new_notebook(cells=cells)
-    files = {f"{template.notebook}.ipynb": nbformat.writes(nb).encode()}
-    src = course.source / template.assignment
-    for f in src.rglob("*"):
-        if f.is_file() and f.suffix != ".ipynb" and ".ipynb_checkpoints" not in f.parts:
-            files[str(f.relative_to(src))] = f.read_bytes()
-    return files
+    return {f"{template.notebook}.ipynb": nbformat.writes(nb).encode(), **files}
 
 
 def execute_slots(slots, template, settings: Settings, cwd, kernels: KernelSource | None,

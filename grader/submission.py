@@ -24,7 +24,11 @@ class Unreadable(Exception):
 
 
 def read_submission(path: Path) -> nbformat.NotebookNode:
-    raw = path.read_bytes()
+    return parse_submission(path.read_bytes())
+
+
+def parse_submission(raw: bytes) -> nbformat.NotebookNode:
+    """A submitted file's bytes as a notebook; `Unreadable`, with the reason, when they are not."""
     if not raw.strip():
         raise Unreadable("the submitted file is empty")
     try:

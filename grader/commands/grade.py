@@ -1,11 +1,12 @@
 """Autograde every submission of the days into the course's gradebook, in parallel.
 
-One process for the whole batch, N kernels at a time, a progress bar and a summary. Each
-submission is graded against the released source (test cells restored by grade_id), in a
-bubblewrap sandbox (no course folder, no network), with a per-cell time limit that does not
-count the imports, a memory limit per kernel, and a guard against faked passes. Re-grading
-replaces the earlier result; a submission that cannot be graded gets a recorded zero and the
-reason.
+One process for the whole batch, N kernels at a time, a progress bar and a summary; with
+--scheduler, the workers of a Dask cluster grade instead (this process still writes every result
+and the gradebook). Each submission is graded against the released source (test cells restored
+by grade_id), in a bubblewrap sandbox (no course folder, no network), with a per-cell time
+limit that does not count the imports, a memory limit per kernel, and a guard against faked
+passes. Re-grading replaces the earlier result; a submission that cannot be graded gets a
+recorded zero and the reason.
 """
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ def add_arguments(parser) -> None:
                         help="run the students' code without the bubblewrap sandbox (it can "
                              "then read the course folder and use the network; for machines "
                              "without bubblewrap)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on a Dask cluster (tcp://HOST:8786): each submission is a "
+                             "task for its workers, which need the course with its grader extra; "
+                             "only this machine writes the results and the gradebook")
+    parser.add_argument("--force", action="store_true",
+                        help="with --scheduler: grade every submission again, even after an "
+                             "interrupted batch (whose graded submissions are kept otherwise)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -55,8 +63,15 @@ def run(args) -> int:
                         run_all=args.run_all, fork=args.fork, sandbox=args.sandbox)
     results, notices = [], []
     for day in days:
-        batch = grade(course, day.name, args.student, jobs=args.jobs, settings=settings,
-                      progress=not args.quiet, only_changed=args.changed)
+        if args.scheduler:   # Dask is imported on this path only
+            from ..cluster import grade as grade_on_cluster
+
+            batch = grade_on_cluster(course, day.name, args.student, scheduler=args.scheduler,
+                                     settings=settings, progress=not args.quiet,
+                                     only_changed=args.changed, force=args.force)
+        else:
+            batch = grade(course, day.name, args.student, jobs=args.jobs, settings=settings,
+                          progress=not args.quiet, only_changed=args.changed)
         if not batch.results:
             print(f"{day.name}: no submissions to grade in {course.submitted}"
                   + (" (nothing changed)" if args.changed else ""))
