@@ -58,19 +58,25 @@ def layer_backward(dA, cache, activation: str):
 def init_params(layer_dims, *, scale="he", seed: int = 0) -> dict:
     """Weights ``W1..WL`` and zero biases ``b1..bL`` for ``layer_dims = [n_x, n_1, ..., n_L]``.
 
-    ``scale``: ``"he"`` (sqrt(2 / n_prev), Day 06), ``"xavier"`` (sqrt(1 / n_prev)), ``"zeros"``,
-    or a number multiplying standard-normal weights.
+    ``scale``: ``"he"`` (sqrt(2 / n_prev), Day 06), ``"lecun"`` (sqrt(1 / n_prev)), ``"glorot"``
+    (Xavier: sqrt(2 / (n_prev + n))), ``"zeros"``, or a number multiplying standard-normal weights.
+    ``"xavier"`` is read as Glorot's.
     """
+    scales = {"he": lambda n, n_prev: np.sqrt(2 / n_prev),
+              "lecun": lambda n, n_prev: np.sqrt(1 / n_prev),
+              "glorot": lambda n, n_prev: np.sqrt(2 / (n_prev + n))}
+    scales["xavier"] = scales["glorot"]
     rng = np.random.default_rng(seed)
     params = {}
     for l in range(1, len(layer_dims)):
         n, n_prev = layer_dims[l], layer_dims[l - 1]
         if scale == "zeros":
             W = np.zeros((n, n_prev))
-        elif isinstance(scale, str) and scale not in ("he", "xavier"):
-            raise ValueError(f"scale should be 'he', 'xavier', 'zeros' or a number, got {scale!r}.")
+        elif isinstance(scale, str) and scale not in scales:
+            raise ValueError(f"scale should be one of {', '.join(map(repr, scales))}, 'zeros' or a "
+                             f"number, got {scale!r}.")
         else:
-            factor = {"he": np.sqrt(2 / n_prev), "xavier": np.sqrt(1 / n_prev)}.get(scale, scale)
+            factor = scales[scale](n, n_prev) if isinstance(scale, str) else scale
             W = rng.standard_normal((n, n_prev)) * float(factor)
         params[f"W{l}"], params[f"b{l}"] = W, np.zeros((n, 1))
     return params

@@ -74,7 +74,7 @@ class Day:
 DELEGATING = {   # Day 04 answers that hand each exercise to the course, each a different way
     "init_params": ("from course.layers import init_params as _init\n"
                     "def init_params(layer_dims, seed=0):\n"
-                    "    return _init(layer_dims, seed=seed, scale='xavier')"),
+                    "    return _init(layer_dims, seed=seed, scale='lecun')"),
     "layer_forward": ("import importlib\n"
                       "_m = importlib.import_module('course.' + 'lay' + 'ers')\n"
                       "def linear_forward(A_prev, W, b):\n"

@@ -66,6 +66,11 @@ def test_init_params_scales_and_rejects_an_unknown_scale():
                        0.5 * np.random.default_rng(1).standard_normal((2, 4)))
     with pytest.raises(ValueError, match="scale should be"):
         dense.init_params([3, 2], scale="kaiming")
+    unit = {name: dense.init_params([400, 200], scale=name, seed=0)["W1"].std() for name in
+            ("lecun", "glorot", "xavier")}
+    assert abs(unit["lecun"] - np.sqrt(1 / 400)) < 0.002          # LeCun's: 1 / n_in
+    assert abs(unit["glorot"] - np.sqrt(2 / 600)) < 0.002         # Glorot's: 2 / (n_in + n_out)
+    assert unit["xavier"] == unit["glorot"]
 
 
 def test_layer_steps_match_autograd_for_every_activation():
