@@ -9,7 +9,7 @@ Module, the day that introduced it, what it holds:
 
 - ``activations`` (Day 01; ``relu``, ``tanh``: Days 03-04): ``sigmoid``, ``relu``, ``tanh``,
   their backwards, ``ACTIVATIONS``.
-- ``dense`` (Day 04; He and Xavier initialisation: Day 06): ``linear_forward/backward``,
+- ``dense`` (Day 04; He, LeCun and Glorot initialisation: Day 06): ``linear_forward/backward``,
   ``layer_forward/backward``, ``init_params``, ``model_forward``, ``cross_entropy_cost``,
   ``model_backward`` (dZ = AL - Y at the sigmoid output), ``update_params``, ``predict``,
   ``accuracy``.
