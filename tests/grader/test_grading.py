@@ -35,7 +35,7 @@ def run_cli(*argv):
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")   # once per worker, even when the group's modules interleave
 def graded(tmp_path_factory):
     """The course folder after release, collect, grade and feedback; and the grade output."""
     base = tmp_path_factory.mktemp("class")
