@@ -225,7 +225,8 @@ class Store:
             where.append("kind = ?")
             args.append(kind)
         sql = (f"SELECT {', '.join(NOTE_COLUMNS)} FROM notes"
-               + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY at, id")
+               + (f" WHERE {' AND '.join(where)}" if where else "")
+               + " ORDER BY at, rowid")   # the same millisecond: in the order they were recorded
         return [Note(*row) for row in self._call(lambda conn: conn.execute(sql, args).fetchall())]
 
     def count(self) -> int:
