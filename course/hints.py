@@ -13,14 +13,12 @@ can switch hints off (``course.start(N, hints=False)``; ``COURSE_HINTS=off`` doe
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import CourseError
-from .syllabus import get_day
+from .syllabus import get_day, read_index
 
 INDEX = Path(__file__).with_name("hints.json")
 OFF = ("Hints are switched off for this class by your instructor. Re-read the section above "
@@ -74,12 +72,8 @@ def build_index() -> dict:
     return {d.name: from_notebook(nbtools.read(d.notebook)) for d in available_days()}
 
 
-@lru_cache(maxsize=1)
 def _index() -> dict:
-    try:
-        return json.loads(INDEX.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    return read_index(INDEX)
 
 
 def exercises(day) -> dict[str, Hints]:

@@ -214,12 +214,17 @@ def docstring(source: str) -> str:
     return match.group(1) if match else ""
 
 
-@lru_cache(maxsize=1)
-def _index() -> dict:
+@lru_cache(maxsize=None)
+def read_index(path: Path) -> dict:
+    """A JSON index shipped in the package (exercises, hints), read once; {} when unreadable."""
     try:
-        return json.loads(INDEX.read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def _index() -> dict:
+    return read_index(INDEX)
 
 
 def build_index() -> dict:

@@ -79,19 +79,11 @@ def plan(course: Course, assignment: str, students=None, *, only_changed: bool =
     return found
 
 
-def grade(course: Course, assignment: str, students=None, *, jobs: int | None = None,
-          settings: Settings | None = None, progress: bool = True, only_changed: bool = False,
-          on_result=None) -> Batch:
-    """Grade every submission of ``assignment`` with ``jobs`` kernels at a time, recording each
-    result in the gradebook as it arrives."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
+def prepare(course: Course, assignment: str, students, settings: Settings,
+            only_changed: bool) -> tuple[list, list, Batch]:
+    """What a batch grades, locally or on a cluster: the templates of the assignment's notebooks,
+    the students to grade, and the (empty) batch, with its notice when unsandboxed."""
     quiet_gradebook()
-
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    settings = settings or Settings(timeout=course.timeout, memory_mb=course.memory_mb)
-    if settings.sandbox and sandboxes.problem():
-        raise GradingError(sandboxes.problem())
     notebooks = course.notebooks(assignment)
     if not notebooks:
         raise GradingError(f"{assignment} has no source notebook in {course.source}: release it "
@@ -99,10 +91,25 @@ def grade(course: Course, assignment: str, students=None, *, jobs: int | None = 
     templates = [build_template(course, assignment, nb) for nb in notebooks]
     todo = plan(course, assignment, students, only_changed=only_changed)
     batch = Batch(assignment)
+    if todo and not settings.sandbox:
+        batch.notices.append(UNSANDBOXED)
+    return templates, todo, batch
+
+
+def grade(course: Course, assignment: str, students=None, *, jobs: int | None = None,
+          settings: Settings | None = None, progress: bool = True, only_changed: bool = False,
+          on_result=None) -> Batch:
+    """Grade every submission of ``assignment`` with ``jobs`` kernels at a time, recording each
+    result in the gradebook as it arrives."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    settings = settings or Settings(timeout=course.timeout, memory_mb=course.memory_mb)
+    if settings.sandbox and sandboxes.problem():
+        raise GradingError(sandboxes.problem())
+    templates, todo, batch = prepare(course, assignment, students, settings, only_changed)
     if not todo:
         return batch
-    if not settings.sandbox:
-        batch.notices.append(UNSANDBOXED)
     results: dict[tuple, Result] = {}
     scratch = course.root / ".grading" / secrets.token_hex(4)
     scratch.mkdir(parents=True)

@@ -27,13 +27,12 @@ from dataclasses import replace
 
 import nbformat
 
-from .batch import UNSANDBOXED, Batch, plan
+from .batch import Batch, prepare
 from .classroom import Course
 from .errors import GradingError
-from .gradebook import load_result, quiet_gradebook, record, save
+from .gradebook import load_result, record, save
 from .scoring import Result, Settings, day_files, locate
 from .status import Status
-from .template import build_template
 
 CONNECT_TIMEOUT = 15            # seconds to reach the scheduler, and for a first worker to join
 INSTALL = "pip install 'hundred-days-dl[grader]'"
@@ -177,19 +176,10 @@ def grade(course: Course, assignment: str, students=None, *, scheduler: str,
     """Grade every submission of ``assignment`` on the Dask cluster at ``scheduler``, recording
     each result in the gradebook as it arrives (as `grader.batch.grade` does locally). After an
     interrupted batch, only the submissions it did not record are graded (all with ``force``)."""
-    quiet_gradebook()
     settings = settings or Settings(timeout=course.timeout, memory_mb=course.memory_mb)
-    notebooks = course.notebooks(assignment)
-    if not notebooks:
-        raise GradingError(f"{assignment} has no source notebook in {course.source}: release it "
-                           f"with `course release DAY --course-dir {course.root}`.")
-    templates = [build_template(course, assignment, nb) for nb in notebooks]
-    todo = plan(course, assignment, students, only_changed=only_changed)
-    batch = Batch(assignment)
+    templates, todo, batch = prepare(course, assignment, students, settings, only_changed)
     if not todo:
         return batch
-    if not settings.sandbox:
-        batch.notices.append(UNSANDBOXED)
     unfinished = Unfinished(course, assignment)
     results: dict[tuple, Result] = {}
     recorded = set() if force else unfinished.done()
