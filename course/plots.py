@@ -1,4 +1,5 @@
-"""Plot helpers the days share: decision boundaries, learning curves, image grids."""
+"""Plot helpers the days share: 2-D data sets and decision boundaries, learning curves, image
+grids, relative-error bars, confusion matrices, filters and feature maps."""
 from __future__ import annotations
 
 import numpy as np
@@ -24,8 +25,23 @@ def decision_boundary(predict, X, Y, *, ax=None, title: str = "", resolution: in
     xx, yy = np.meshgrid(np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution))
     Z = np.asarray(predict(np.c_[xx.ravel(), yy.ravel()].T)).reshape(xx.shape)
     ax.contourf(xx, yy, Z, levels=[-0.5, 0.5, 1.5], colors=["#f4c6c6", "#c6d7f4"], alpha=0.8)
-    ax.scatter(X[0], X[1], c=np.ravel(Y), cmap="coolwarm_r", s=12, edgecolors="k", linewidths=0.3)
+    return points(X, Y, ax=ax, title=title)
+
+
+def points(X, Y, *, ax=None, title: str = "", size: float = 12, equal: bool = False):
+    """A 2-D data set: ``X`` (2, m), examples as columns, each point coloured by its label ``Y``
+    ((1, m) or (m,), 0 red, 1 blue: the colours of :func:`decision_boundary`'s regions).
+    ``equal`` gives both axes the same scale (circles look round). Days 03, 06 and 07 show their
+    data with it."""
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[0] != 2:
+        raise ValueError(f"X should have shape (2, m), one example per column; got {X.shape}.")
+    ax = _axes(ax, (4.5, 4))
+    ax.scatter(X[0], X[1], c=np.ravel(Y), cmap="coolwarm_r", s=size, edgecolors="k",
+               linewidths=0.3)
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
+    if equal:
+        ax.set_aspect("equal")
     return ax
 
 
@@ -82,6 +98,31 @@ def decision_boundaries(predicts: dict, X, Y, *, size: float = 3.6, suptitle: st
         fig.suptitle(suptitle)
     fig.tight_layout()
     return fig
+
+
+def relative_errors(errors: dict, *, target: float = 1e-7, ax=None, title: str = "",
+                    ylabel: str = "relative error", floor: float = 1e-18):
+    """Relative errors per parameter as bars on a log scale, with the dashed ``target`` line.
+
+    ``errors`` is ``{parameter: error}`` for one set of bars, or ``{label: {parameter: error}}``
+    for several side by side (e.g. a buggy and a fixed backward pass); errors below ``floor``
+    (exact zeros included) are drawn at ``floor``. Days 04 (gradients against autograd) and 08
+    (gradient checking) use it."""
+    ax = _axes(ax, (7, 3.5))
+    series = errors if all(isinstance(v, dict) for v in errors.values()) else {"": errors}
+    names = list(dict.fromkeys(k for v in series.values() for k in v))
+    width = 0.8 / len(series)
+    positions = np.arange(len(names))
+    colours = ["tab:red", "tab:green", "tab:blue", "tab:orange"] if len(series) > 1 else ["tab:blue"]
+    for i, (label, values) in enumerate(series.items()):
+        heights = [max(float(values.get(k, np.nan)), floor) for k in names]
+        ax.bar(positions + (i - (len(series) - 1) / 2) * width, heights, width,
+               label=label or None, color=colours[i % len(colours)])
+    ax.axhline(target, color="k", linestyle="--", linewidth=1, label=f"target {target:g}")
+    ax.set_xticks(positions, names)
+    ax.set(yscale="log", ylim=(floor, max(1.0, ax.get_ylim()[1])), ylabel=ylabel, title=title)
+    ax.legend(fontsize=8)
+    return ax
 
 
 def error_curves(sizes, curves: dict, *, baseline: float | None = None,

@@ -267,3 +267,43 @@ def fit(net, train_loader, val_loader=None, *, num_epochs: int, lr: float = 1e-3
 def count_parameters(net) -> int:
     """The number of trainable numbers in ``net``."""
     return sum(p.numel() for p in net.parameters() if p.requires_grad)
+
+
+def mlp_predictor(X, y, *, num_steps: int = 2000, lr: float = 1e-3, hidden: int = 128,
+                  batch_size: int = 128, num_classes: int = 10, seed: int = 0, device="auto"):
+    """Train a new one-hidden-layer MLP with a fixed budget of Adam steps; return its ``predict``.
+
+    Day 12's model: the same recipe for every training set and every search run, so that a change
+    in the error comes from the data or the hyper-parameters, not from the recipe. Each step draws
+    a mini-batch of ``batch_size`` examples with replacement (a seeded NumPy generator).
+
+    Inputs:
+    - X: (m, ...) examples (images are flattened), y: (m,) integer labels in 0 .. num_classes-1
+    Returns:
+    - predict: a function from examples (k, ...) to predicted labels, a NumPy array (k,)
+    """
+    import torch
+    from torch import nn
+
+    device = get_device(device)
+    torch.manual_seed(seed)
+    batches = np.random.default_rng(seed)
+    X_t = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device).flatten(1)
+    y_t = torch.as_tensor(np.asarray(y), device=device)
+    net = nn.Sequential(nn.Linear(X_t.shape[1], hidden), nn.ReLU(),
+                        nn.Linear(hidden, num_classes)).to(device)
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    for _ in range(num_steps):
+        ix = torch.as_tensor(batches.integers(0, len(X_t), batch_size), device=device)
+        loss = nn.functional.cross_entropy(net(X_t[ix]), y_t[ix])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    net.eval()
+
+    def predict(X_new):
+        with torch.no_grad():
+            X_new = torch.as_tensor(np.asarray(X_new, dtype=np.float32), device=device).flatten(1)
+            return net(X_new).argmax(dim=1).cpu().numpy()
+
+    return predict

@@ -24,6 +24,8 @@ Module, the day that introduced it, what it holds:
 - ``softmax`` (Day 10): ``softmax_cross_entropy_forward/backward``.
 - ``batchnorm`` (Day 10): ``batchnorm_forward/backward`` and the softmax network with batch
   norm: ``init_params``, ``model_forward/backward``, ``predict``, ``train``, ``OPS``.
+- ``reference`` (Day 10): PyTorch as the referee in our layout, ``batchnorm`` and
+  ``cross_entropy`` (needs torch, imported when called; not imported with the package).
 - ``conv`` (Day 13; ``conv_backward``: Day 14): ``zero_pad``, ``conv_single_step``,
   ``output_size``, ``conv_forward`` (loops), ``conv_forward_fast`` (one strided view), in
   PyTorch's layout: images as rows, ``X`` (N, C, H, W), filters ``W`` (F, C, HH, WW).

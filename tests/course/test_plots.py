@@ -74,3 +74,33 @@ def test_feature_map_grid_one_row_per_layer_with_the_input_first():
     fig = plots.feature_map_grid({"x": np.random.rand(2, 3, 3)})
     assert len(fig.axes) == 2 and all(ax.images for ax in fig.axes)
     plt.close(fig)
+
+
+def test_points_colours_each_example_by_its_label_and_refuses_rows_as_examples():
+    import matplotlib.pyplot as plt
+    import pytest
+
+    X = np.array([[0.0, 1.0, 2.0], [1.0, 0.0, -1.0]])
+    ax = plots.points(X, np.array([[0, 1, 1]]), title="three", equal=True)
+    (scatter,) = ax.collections
+    assert np.array_equal(scatter.get_offsets(), X.T)
+    assert np.array_equal(scatter.get_array(), [0, 1, 1])
+    assert ax.get_title() == "three" and ax.get_aspect() == 1.0
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match=r"\(2, m\)"):
+        plots.points(X.T, [0, 1, 1])
+
+
+def test_relative_errors_one_bar_per_parameter_and_series_with_zeros_at_the_floor():
+    import matplotlib.pyplot as plt
+
+    ax = plots.relative_errors({"dW1": 1e-9, "db1": 0.0}, target=1e-7)
+    assert [p.get_height() for p in ax.patches] == [1e-9, 1e-18]
+    assert ax.get_yscale() == "log" and ax.lines[0].get_ydata()[0] == 1e-7
+    plt.close(ax.figure)
+    ax = plots.relative_errors({"buggy": {"dW1": 0.5, "db1": 1e-11}, "fixed": {"dW1": 1e-12, "db1": 0}},
+                               floor=1e-16)
+    assert [p.get_height() for p in ax.patches] == [0.5, 1e-11, 1e-12, 1e-16]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["dW1", "db1"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["target 1e-07", "buggy", "fixed"]
+    plt.close(ax.figure)

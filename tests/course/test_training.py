@@ -137,3 +137,16 @@ def test_fit_transforms_training_batches_only():
                  transform=transform)
     assert seen == [(16, 4), (16, 4), (8, 4)] * 2  # not the validation batch of 40
     assert torch.equal(net.weight, weight)  # zero inputs: no gradient reaches the weights
+
+
+def test_mlp_predictor_learns_separable_classes_and_is_reproducible():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 300)
+    X = (rng.normal(size=(300, 4, 4)) + 3 * y[:, None, None]).astype(np.float32)  # images, flattened
+    predict = training.mlp_predictor(X, y, num_steps=150, lr=1e-2, hidden=16, num_classes=3,
+                                     seed=1, device="cpu")
+    labels = predict(X)
+    assert labels.shape == (300,) and np.mean(labels == y) > 0.95
+    again = training.mlp_predictor(X, y, num_steps=150, lr=1e-2, hidden=16, num_classes=3,
+                                   seed=1, device="cpu")
+    assert np.array_equal(again(X), labels)
