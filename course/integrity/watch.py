@@ -3,6 +3,7 @@ reference code, what they return, and the kernel's hooks around every cell."""
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 import types
@@ -217,7 +218,7 @@ class Watch:
     def compiled(self, code, frame) -> None:
         """Code is about to be executed while the test runs: a copy of reference code, made by
         the function under test?"""
-        if not isinstance(code, types.CodeType):
+        if not isinstance(code, types.CodeType) or code.co_filename.startswith(_INSTALLED):
             return
         while frame is not None and frame.f_code not in self.codes:
             frame = frame.f_back
@@ -237,6 +238,13 @@ class Watch:
             if n == self.calls.get(code):
                 found.setdefault(name, f"returns what the course's {name} returns")
         return sentence(found) if found else ""
+
+
+# Python's own folders (the standard library, site-packages): code executed from a file there is
+# a module being imported (the first tensor on PyTorch's meta device imports about 800), not a
+# copy compiled by the learner, and fingerprinting every code object of those took 13 s.
+_INSTALLED = tuple(sorted({os.path.join(os.path.realpath(p), "") for p in
+                           (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}))
 
 
 def _snapshot(value, depth: int = 0):
