@@ -218,7 +218,7 @@ class Watch:
     def compiled(self, code, frame) -> None:
         """Code is about to be executed while the test runs: a copy of reference code, made by
         the function under test?"""
-        if not isinstance(code, types.CodeType) or code.co_filename.startswith(_INSTALLED):
+        if not isinstance(code, types.CodeType) or _imported_module(code):
             return
         while frame is not None and frame.f_code not in self.codes:
             frame = frame.f_back
@@ -242,9 +242,18 @@ class Watch:
 
 # Python's own folders (the standard library, site-packages): code executed from a file there is
 # a module being imported (the first tensor on PyTorch's meta device imports about 800), not a
-# copy compiled by the learner, and fingerprinting every code object of those took 13 s.
-_INSTALLED = tuple(sorted({os.path.join(os.path.realpath(p), "") for p in
-                           (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}))
+# copy compiled by the learner; fingerprinting every code object of those took 13 s. The course's
+# own files are watched wherever they are installed (runpy.run_path on a reference module).
+_INSTALLED = tuple(sorted({os.path.join(f(p), "") for p in
+                           (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)
+                           for f in (os.path.abspath, os.path.realpath)}))
+_COURSE = tuple(sorted({os.path.join(f(os.path.dirname(os.path.dirname(__file__))), "")
+                        for f in (os.path.abspath, os.path.realpath)}))
+
+
+def _imported_module(code) -> bool:
+    name = code.co_filename
+    return name.startswith(_INSTALLED) and not name.startswith(_COURSE)
 
 
 def _snapshot(value, depth: int = 0):

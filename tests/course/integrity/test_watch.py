@@ -186,3 +186,17 @@ def test_without_the_set_up_nothing_is_watched(shell):
     integrity.end()
     error = run(shell, 'progress.passed(4, "layer_forward_values")')
     assert error is None
+
+
+def test_modules_imported_from_python_s_folders_are_not_fingerprinted_but_the_course_s_files_are():
+    """Importing an installed module while a test runs is not a copy of reference code (skipping
+    them keeps a test that first touches torch's meta device at 1-2 s instead of 15); compiling
+    the course's own files, or a string, is watched as before."""
+    import json as stdlib_module
+
+    from course.integrity import watch
+    from course.nn import activations
+
+    assert watch._imported_module(compile("x = 1", stdlib_module.__file__, "exec"))
+    assert not watch._imported_module(compile("x = 1", activations.__file__, "exec"))
+    assert not watch._imported_module(compile("x = 1", "<string>", "exec"))
