@@ -133,16 +133,8 @@ def grade(course: Course, assignment: str, students=None, *, jobs: int | None = 
                         futures = {pool.submit(_grade_safely, course, template, s, settings,
                                                kernels): s for s in todo}
                         for future in as_completed(futures):
-                            result, nb = future.result()
-                            save(course, template, result, nb)
-                            record(gb, course, template, result)
-                            results[(result.student, template.notebook)] = result
-                            if bar is not None:
-                                bar.update(1)
-                                if result.status != Status.GRADED:
-                                    bar.set_postfix_str(f"{result.student}: {result.status}")
-                            if on_result:
-                                on_result(result)
+                            finish(course, gb, template, *future.result(), results, bar,
+                                   on_result)
                 finally:
                     kernels.close()
                     batch.notices += [n for n in kernels.fallbacks() if n not in batch.notices]
@@ -163,6 +155,21 @@ def grade(course: Course, assignment: str, students=None, *, jobs: int | None = 
     batch.results = [results[(s, t.notebook)] for t in templates for s in todo
                      if (s, t.notebook) in results]
     return batch
+
+
+def finish(course: Course, gb, template, result: Result, nb, results: dict, bar=None,
+           on_result=None) -> None:
+    """One submission graded (here or on a Dask worker): its feedback notebook saved, its scores
+    in the gradebook and in ``results``, the bar moved on, the caller told."""
+    save(course, template, result, nb)
+    record(gb, course, template, result)
+    results[(result.student, template.notebook)] = result
+    if bar is not None:
+        bar.update(1)
+        if result.status != Status.GRADED:
+            bar.set_postfix_str(f"{result.student}: {result.status}")
+    if on_result:
+        on_result(result)
 
 
 def _grade_safely(course, template, student, settings, kernels):

@@ -27,12 +27,11 @@ from dataclasses import replace
 
 import nbformat
 
-from .batch import Batch, prepare
+from .batch import Batch, finish, prepare
 from .classroom import Course
 from .errors import GradingError
-from .gradebook import load_result, record, save
+from .gradebook import load_result
 from .scoring import Result, Settings, day_files, locate
-from .status import Status
 
 CONNECT_TIMEOUT = 15            # seconds to reach the scheduler, and for a first worker to join
 INSTALL = "pip install 'hundred-days-dl[grader]'"
@@ -280,16 +279,8 @@ def _run_day(client, course, template, students, settings, threads, code, gb, re
             result = Result.from_json(payload["result"])
             nb = nbformat.reads(payload["notebook"], as_version=4) if payload["notebook"] else None
             batch.notices += [n for n in payload.get("notices", []) if n not in batch.notices]
-        save(course, template, result, nb)
-        record(gb, course, template, result)
+        finish(course, gb, template, result, nb, results, bar, on_result)
         unfinished.add(result.student, template.notebook)
-        results[(result.student, template.notebook)] = result
-        if bar is not None:
-            bar.update(1)
-            if result.status != Status.GRADED:
-                bar.set_postfix_str(f"{result.student}: {result.status}")
-        if on_result:
-            on_result(result)
         submit_next()
     day_future.release()
     try:
