@@ -269,6 +269,17 @@ def count_parameters(net) -> int:
     return sum(p.numel() for p in net.parameters() if p.requires_grad)
 
 
+def mlp(n_in: int, hidden: int, n_out: int):
+    """A one-hidden-layer MLP: Flatten, Linear(n_in, hidden), ReLU, Linear(hidden, n_out).
+
+    Day 12's model, built here once for ``mlp_predictor`` and for the notebook's own epoch loop
+    (early stopping), so that both train the same network.
+    """
+    from torch import nn
+
+    return nn.Sequential(nn.Flatten(), nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
+
+
 def mlp_predictor(X, y, *, num_steps: int = 2000, lr: float = 1e-3, hidden: int = 128,
                   batch_size: int = 128, num_classes: int = 10, seed: int = 0, device="auto"):
     """Train a new one-hidden-layer MLP with a fixed budget of Adam steps; return its ``predict``.
@@ -290,8 +301,7 @@ def mlp_predictor(X, y, *, num_steps: int = 2000, lr: float = 1e-3, hidden: int 
     batches = np.random.default_rng(seed)
     X_t = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device).flatten(1)
     y_t = torch.as_tensor(np.asarray(y), device=device)
-    net = nn.Sequential(nn.Linear(X_t.shape[1], hidden), nn.ReLU(),
-                        nn.Linear(hidden, num_classes)).to(device)
+    net = mlp(X_t.shape[1], hidden, num_classes).to(device)
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
     for _ in range(num_steps):
         ix = torch.as_tensor(batches.integers(0, len(X_t), batch_size), device=device)

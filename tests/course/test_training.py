@@ -150,3 +150,9 @@ def test_mlp_predictor_learns_separable_classes_and_is_reproducible():
     again = training.mlp_predictor(X, y, num_steps=150, lr=1e-2, hidden=16, num_classes=3,
                                    seed=1, device="cpu")
     assert np.array_equal(again(X), labels)
+
+
+def test_mlp_flattens_images_and_has_one_hidden_layer():
+    net = training.mlp(4 * 4, 7, 3)
+    assert net(torch.zeros(5, 4, 4)).shape == (5, 3)
+    assert training.count_parameters(net) == 16 * 7 + 7 + 7 * 3 + 3
