@@ -67,8 +67,10 @@ def image_grid(images, titles=None, *, ncols: int = 8, size: float = 1.4, cmap: 
     n = len(images)
     nrows = max(1, -(-n // ncols))
     lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    # Constrained layout keeps each row's titles clear of the images above them, also when a title
+    # is wider than its image (tight_layout let the second row's titles run into the first row).
     fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * (size + 0.2 * lines)),
-                             squeeze=False)
+                             squeeze=False, layout="constrained")
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < n:
@@ -77,7 +79,6 @@ def image_grid(images, titles=None, *, ncols: int = 8, size: float = 1.4, cmap: 
                 ax.set_title(str(titles[i]), fontsize=8)
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout()
     return fig
 
 

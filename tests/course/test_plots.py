@@ -104,3 +104,18 @@ def test_relative_errors_one_bar_per_parameter_and_series_with_zeros_at_the_floo
     assert [t.get_text() for t in ax.get_xticklabels()] == ["dW1", "db1"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["target 1e-07", "buggy", "fixed"]
     plt.close(ax.figure)
+
+
+def test_image_grid_titles_clear_the_row_above():
+    """Titles wider than their images (Days 05 and 20) stay below the images of the row above."""
+    import matplotlib.pyplot as plt
+
+    titles = ["Pullover", "d = 0.53: different ✘"] * 8
+    fig = plots.image_grid(np.random.default_rng(0).random((16, 28, 28)), titles, ncols=8, size=1.5,
+                           suptitle="pairs")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    first_row_bottom = min(ax.get_window_extent(renderer).y0 for ax in fig.axes[:8])
+    second_row_title_top = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes[8:])
+    assert second_row_title_top <= first_row_bottom
+    plt.close(fig)
