@@ -106,5 +106,6 @@ def accuracy(Y_hat, Y):
     return acc
 
 # %% hyperparameters
-# Your choice: the layer sizes, the learning rate, the number of epochs.
+# Your choice: the layer sizes, the learning rate, the number of epochs, as
+# hyperparameters = {"layer_dims": [625, ..., 1], "lr": ..., "num_epochs": ...}
 hyperparameters = {"layer_dims": [625, 20, 7, 5, 1], "lr": 0.0075, "num_epochs": 1000}
