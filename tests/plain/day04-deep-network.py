@@ -111,7 +111,7 @@ def linear_backward(dZ, cache):
 
     Returns a tuple of:
     - dA_prev: W^T dZ, shape (n_prev, m)
-    - dW: dZ A_prev^T / m, shape (n, n_prev), where m = A_prev.shape[1], the number of examples
+    - dW: dZ A_prev^T / m, shape (n, n_prev), where m, the number of examples, is A_prev.shape[1]
     - db: the sum of dZ over the examples / m, shape (n, 1)
     """
     A_prev, W, b = cache
