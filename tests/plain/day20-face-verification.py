@@ -16,7 +16,10 @@ def pairwise_distances(embeddings, squared=False):
     d2 = torch.clamp(d2, min=0)
     if squared:
         return d2
-    D = torch.sqrt(d2)
+    # the square root only where d2 > 0: its slope is infinite at 0
+    is_zero = d2 == 0
+    D = torch.sqrt(torch.where(is_zero, torch.ones_like(d2), d2))
+    D = torch.where(is_zero, torch.zeros_like(D), D)
     return D
 
 # %% triplet_loss
