@@ -39,6 +39,9 @@ from course.syllabus import select, setup_cell  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 IMPORT_BUDGET_S = 0.15
+# A full-mode cell may train for many minutes (Day 15's CNN cell: 11 on a shared 2-core CPU, 4 alone),
+# past the runner's default of 600 s a cell.
+FULL_CELL_TIMEOUT_S = 1800
 BARE = "import numpy, matplotlib.pyplot, ipywidgets"
 START = re.compile(r"^course\.start\(.*\)[ \t]*$", re.M)
 # Runs each part of the program (parts separated by NUL); prints the wall and CPU seconds of each.
@@ -184,7 +187,7 @@ def main(argv=None) -> int:
         rows = []
         for answers in ("solution", "plain"):
             full = execute_many(days, jobs=args.jobs, fast=False, device=args.device,
-                                output_dir=OUT / "full", answers=answers)
+                                output_dir=OUT / "full", answers=answers, timeout=FULL_CELL_TIMEOUT_S)
             for r in full:
                 metrics = list(r.metrics.values()) or [{}]
                 for i, m in enumerate(metrics):
